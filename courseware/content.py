@@ -1,0 +1,200 @@
+"""The course as data: lessons are Markdown files with TOML front matter.
+
+This module only parses and validates; it knows nothing of URLs or templates, so the system check,
+the views and the tests all read the same objects. `docs/authoring.md` is the authors' contract.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n?(.*)\Z", re.DOTALL)
+TRY_KINDS = ("scenario", "naming-checker")
+
+
+class ContentError(ValueError):
+    """A content file that cannot be served; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class CheckQuestion:
+    id: str
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class TryIt:
+    kind: str
+    label: str
+    prompt: str = ""
+    scenario: str = ""
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    order: int
+    summary: str
+    body: str
+    path: Path
+    minutes: int = 5
+    topics: tuple[int, ...] = ()
+    objectives: tuple[str, ...] = ()
+    takeaways: tuple[str, ...] = ()
+    tries: tuple[TryIt, ...] = ()
+    checks: tuple[CheckQuestion, ...] = ()
+
+    def check(self, question_id: str) -> CheckQuestion | None:
+        return next((q for q in self.checks if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Course:
+    lessons: tuple[Lesson, ...] = ()
+    by_slug: dict[str, Lesson] = field(default_factory=dict)
+
+    def neighbours(self, slug: str) -> tuple[Lesson | None, Lesson | None]:
+        index = next(i for i, lesson in enumerate(self.lessons) if lesson.slug == slug)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return previous, following
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        raise ContentError(f"{path.name}: must start with TOML front matter between '+++' lines.")
+    try:
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path.name}: front matter is not valid TOML ({exc}).") from exc
+    return meta, match.group(2)
+
+
+def _text(meta: dict, key: str, where: str, *, required: bool = True) -> str:
+    value = meta.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ContentError(f"{where}: '{key}' must be a non-empty string.")
+    return value.strip()
+
+
+def _texts(meta: dict, key: str, where: str) -> tuple[str, ...]:
+    value = meta.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ContentError(f"{where}: '{key}' must be a list of non-empty strings.")
+    return tuple(v.strip() for v in value)
+
+
+def _int(meta: dict, key: str, where: str, default: int | None = None) -> int:
+    value = meta.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ContentError(f"{where}: '{key}' must be a whole number.")
+    return value
+
+
+def parse_check(raw: dict, where: str) -> CheckQuestion:
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: each [[check]] must be a table.")
+    qid = _text(raw, "id", where)
+    if not SLUG_RE.match(qid):
+        raise ContentError(f"{where}: check id {qid!r} must be kebab-case.")
+    where = f"{where} check {qid!r}"
+    choices = _texts(raw, "choices", where)
+    if len(choices) < 2:
+        raise ContentError(f"{where}: needs at least two choices.")
+    answer = _int(raw, "answer", where)
+    if not 0 <= answer < len(choices):
+        raise ContentError(f"{where}: answer {answer} is not the index of a choice.")
+    explanation = raw.get("explanation", "")
+    if not isinstance(explanation, str) or not explanation.strip():
+        raise ContentError(f"{where}: a question without an explanation teaches nothing; add one.")
+    return CheckQuestion(qid, _text(raw, "prompt", where), choices, answer, explanation.strip())
+
+
+def parse_try(raw: dict, where: str) -> TryIt:
+    if not isinstance(raw, dict):
+        raise ContentError(f"{where}: each [[try]] must be a table.")
+    kind = _text(raw, "kind", where)
+    if kind not in TRY_KINDS:
+        raise ContentError(f"{where}: try kind {kind!r} is not one of {', '.join(TRY_KINDS)}.")
+    scenario = _text(raw, "scenario", where) if kind == "scenario" else ""
+    return TryIt(
+        kind=kind,
+        label=_text(raw, "label", where),
+        prompt=_text(raw, "prompt", where, required=False),
+        scenario=scenario,
+        examples=_texts(raw, "examples", where),
+    )
+
+
+def parse_lesson(path: Path) -> Lesson:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+    meta, body = split_front_matter(text, path)
+    where = path.name
+    slug = _text(meta, "slug", where)
+    if not SLUG_RE.match(slug):
+        raise ContentError(f"{where}: slug {slug!r} must be lower-case kebab-case.")
+    topics = meta.get("topics", [])
+    if not isinstance(topics, list) or not all(isinstance(t, int) for t in topics):
+        raise ContentError(f"{where}: 'topics' must be a list of syllabus topic numbers.")
+    checks = tuple(parse_check(raw, where) for raw in meta.get("check", []))
+    ids = [q.id for q in checks]
+    if len(ids) != len(set(ids)):
+        raise ContentError(f"{where}: two check questions share an id.")
+    return Lesson(
+        slug=slug,
+        title=_text(meta, "title", where),
+        order=_int(meta, "order", where),
+        summary=_text(meta, "summary", where),
+        minutes=_int(meta, "minutes", where, default=5),
+        topics=tuple(topics),
+        objectives=_texts(meta, "objectives", where),
+        takeaways=_texts(meta, "takeaways", where),
+        tries=tuple(parse_try(raw, where) for raw in meta.get("try", [])),
+        checks=checks,
+        body=body,
+        path=path,
+    )
+
+
+def _signature(directory: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
+
+
+def load_course(directory: Path | None = None) -> Course:
+    """All lessons in order; re-read only when a file under the directory changed."""
+    directory = directory or CONTENT_DIR / "lessons"
+    return _load_course(directory, _signature(directory) if directory.is_dir() else ())
+
+
+@lru_cache(maxsize=8)
+def _load_course(directory: Path, _signature: tuple) -> Course:
+    if not directory.is_dir():
+        return Course()
+    lessons = sorted(
+        (parse_lesson(path) for path in sorted(directory.glob("*.md"))),
+        key=lambda lesson: (lesson.order, lesson.slug),
+    )
+    by_slug: dict[str, Lesson] = {}
+    for lesson in lessons:
+        if lesson.slug in by_slug:
+            raise ContentError(
+                f"{lesson.path.name}: slug {lesson.slug!r} is already used by "
+                f"{by_slug[lesson.slug].path.name}."
+            )
+        by_slug[lesson.slug] = lesson
+    return Course(lessons=tuple(lessons), by_slug=by_slug)

@@ -1,0 +1,29 @@
+"""Lessons as the site shows them: Markdown rendered once per file version, links resolved."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from courseware.content import Lesson
+from courseware.rendering import render_markdown
+
+
+def resolve_course_link(scheme: str, target: str) -> str:
+    if scheme == "lesson":
+        return reverse("lesson-detail", args=[target])
+    if scheme == "glossary":
+        return f"/glossary/#{target}"
+    return f"{reverse('simulator')}?scenario={target}"
+
+
+@lru_cache(maxsize=64)
+def _rendered(body: str) -> str:
+    return render_markdown(body, resolve_course_link)
+
+
+def lesson_html(lesson: Lesson) -> SafeString:
+    # The body text is the cache key, so an edited file renders afresh and an unchanged one never.
+    return mark_safe(_rendered(lesson.body))
