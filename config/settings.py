@@ -101,8 +101,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a live server process in the browser tests shares it.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "var" / "test.sqlite3")
+    # A file, not memory, so that a live server process in the browser tests shares it; one per
+    # test run, so that two runs side by side never share a database.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
