@@ -19,7 +19,15 @@ TRY_KINDS = ("scenario", "naming-checker")
 
 
 class ContentError(ValueError):
-    """A content file that cannot be served; the message names the file and the fix."""
+    """A content file that cannot be served; the message names the file and the fix.
+
+    `code` says which rule was broken, so the system check can report each kind of mistake
+    under its own id.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -115,10 +123,16 @@ def parse_check(raw: dict, where: str) -> CheckQuestion:
         raise ContentError(f"{where}: needs at least two choices.")
     answer = _int(raw, "answer", where)
     if not 0 <= answer < len(choices):
-        raise ContentError(f"{where}: answer {answer} is not the index of a choice.")
+        raise ContentError(
+            f"{where}: answer {answer} is not the index of a choice (counting from 0).",
+            code="answer-out-of-range",
+        )
     explanation = raw.get("explanation", "")
     if not isinstance(explanation, str) or not explanation.strip():
-        raise ContentError(f"{where}: a question without an explanation teaches nothing; add one.")
+        raise ContentError(
+            f"{where}: a question without an explanation teaches nothing; add one.",
+            code="no-explanation",
+        )
     return CheckQuestion(qid, _text(raw, "prompt", where), choices, answer, explanation.strip())
 
 
@@ -194,7 +208,32 @@ def _load_course(directory: Path, _signature: tuple) -> Course:
         if lesson.slug in by_slug:
             raise ContentError(
                 f"{lesson.path.name}: slug {lesson.slug!r} is already used by "
-                f"{by_slug[lesson.slug].path.name}."
+                f"{by_slug[lesson.slug].path.name}.",
+                code="duplicate-slug",
             )
         by_slug[lesson.slug] = lesson
     return Course(lessons=tuple(lessons), by_slug=by_slug)
+
+
+@dataclass(frozen=True)
+class Cheatsheet:
+    title: str
+    summary: str
+    body: str
+    path: Path
+
+
+def parse_cheatsheet(path: Path | None = None) -> Cheatsheet:
+    """The one-page summary: front matter with a title (and an optional summary), then Markdown."""
+    path = path or CONTENT_DIR / "cheatsheet.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+    meta, body = split_front_matter(text, path)
+    return Cheatsheet(
+        title=_text(meta, "title", path.name),
+        summary=_text(meta, "summary", path.name, required=False),
+        body=body,
+        path=path,
+    )

@@ -19,11 +19,26 @@ def resolve_course_link(scheme: str, target: str) -> str:
     return f"{reverse('simulator')}?scenario={target}"
 
 
+def _scrollable(html: str) -> str:
+    """Wide tables and long code lines scroll inside their own box, never the page.
+
+    A box that scrolls must be reachable by keyboard, hence the tabindex.
+    """
+    html = html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>')
+    html = html.replace("</table>", "</table></div>")
+    return html.replace("<pre>", '<pre tabindex="0">')
+
+
 @lru_cache(maxsize=64)
 def _rendered(body: str) -> str:
-    return render_markdown(body, resolve_course_link)
+    return _scrollable(render_markdown(body, resolve_course_link))
 
 
 def lesson_html(lesson: Lesson) -> SafeString:
     # The body text is the cache key, so an edited file renders afresh and an unchanged one never.
     return mark_safe(_rendered(lesson.body))
+
+
+def markdown_html(text: str) -> SafeString:
+    """Any other course Markdown (the cheat sheet), with the same links and the same cache."""
+    return mark_safe(_rendered(text))

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,12 @@ def server_env(database_name: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def site_server(django_db_setup, django_db_blocker, collected_static, tmp_path_factory):
     """Base URL of a daphne process serving the site on the test database."""
-    database_name = settings.DATABASES["default"]["NAME"]
+    # The connection holds the test database's name; settings.DATABASES keeps the development one.
+    database_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        assert "django_session" in connection.introspection.table_names(), (
+            "the test database must be migrated before the live server starts"
+        )
     port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "daphne.log"
     with log_path.open("w") as log:

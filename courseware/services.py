@@ -1,0 +1,151 @@
+"""Every write to a learner's progress goes through these functions."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from courseware.content import Lesson, load_course
+from courseware.grading import grade, lesson_is_checked
+from courseware.models import CheckAnswer, Learner, LessonProgress
+
+LEARNER_KEY = "courseware_learner_key"
+
+
+def learner_for_request(request, *, create: bool) -> Learner | None:
+    """The learner behind a request; for an anonymous visitor, their session's learner key.
+
+    With `create`, an anonymous visitor without a key gets one (and so a session); without it,
+    such a visitor has no learner yet and None is returned, so reading a page writes nothing.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Learner(user_id=user.pk)
+    key = request.session.get(LEARNER_KEY)
+    if not key and create:
+        key = secrets.token_hex(16)
+        request.session[LEARNER_KEY] = key
+    return Learner(session_key=key) if key else None
+
+
+def _progress_for_update(learner: Learner, lesson_slug: str) -> LessonProgress:
+    progress, _ = LessonProgress.objects.select_for_update().get_or_create(
+        **learner.lookup,
+        lesson_slug=lesson_slug,
+        defaults={**learner.fields, "touched_at": timezone.now()},
+    )
+    return progress
+
+
+@transaction.atomic
+def progress_mark_read(*, learner: Learner, lesson_slug: str) -> LessonProgress:
+    """A lesson counts as read from the first time its page is opened.
+
+    Raises KeyError for a slug the course does not have.
+    """
+    lesson = load_course().by_slug[lesson_slug]
+    now = timezone.now()
+    progress = _progress_for_update(learner, lesson.slug)
+    progress.touched_at = now
+    if progress.read_at is None:
+        progress.read_at = now
+    if progress.checked_at is None and not lesson.checks:
+        progress.checked_at = now
+    progress.save()
+    return progress
+
+
+@transaction.atomic
+def check_answer_record(
+    *, learner: Learner, lesson: Lesson, question_id: str, choice: int
+) -> CheckAnswer:
+    """Grades an answer, keeps it, and marks the lesson checked when it completes the set.
+
+    Raises KeyError for a question the lesson does not have and InvalidChoice for a choice the
+    question does not have; in both cases nothing is written.
+    """
+    question = lesson.check(question_id)
+    if question is None:
+        raise KeyError(question_id)
+    result = grade(question, choice)
+    now = timezone.now()
+    answer = CheckAnswer.objects.create(
+        **learner.fields,
+        lesson_slug=lesson.slug,
+        question_id=question_id,
+        choice=choice,
+        correct=result.correct,
+        answered_at=now,
+    )
+    progress = _progress_for_update(learner, lesson.slug)
+    progress.touched_at = now
+    if progress.read_at is None:
+        # Answering a lesson's question means its page was open.
+        progress.read_at = now
+    if progress.checked_at is None and result.correct:
+        right = CheckAnswer.objects.filter(
+            **learner.lookup, lesson_slug=lesson.slug, correct=True
+        ).values_list("question_id", flat=True)
+        if lesson_is_checked(lesson, right):
+            progress.checked_at = now
+    progress.save()
+    return answer
+
+
+def _earliest(*moments):
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None
+
+
+def _checked_at(lesson: Lesson, user_id: int):
+    """When the user's answers first covered every question: the latest first-correct time."""
+    firsts = dict(
+        CheckAnswer.objects.filter(user_id=user_id, lesson_slug=lesson.slug, correct=True)
+        .values("question_id")
+        .annotate(first=Min("answered_at"))
+        .values_list("question_id", "first")
+    )
+    if not lesson_is_checked(lesson, firsts):
+        return None
+    return max((firsts[q.id] for q in lesson.checks), default=None)
+
+
+@transaction.atomic
+def progress_merge_session_into_user(*, session_key: str, user) -> int:
+    """Moves an anonymous session's progress onto a user, losing nothing.
+
+    `session_key` is the learner key kept in the session data. Answers are all kept (the union
+    of both histories); for a lesson both have touched, the earlier read and checked times win,
+    and a lesson becomes checked if the combined answers now cover every question. Returns how
+    many lessons the session had.
+    """
+    if not session_key:
+        return 0
+    anonymous = Learner(session_key=session_key)
+    CheckAnswer.objects.filter(**anonymous.lookup).update(user=user, session_key="")
+    course = load_course()
+    moved = 0
+    for progress in LessonProgress.objects.select_for_update().filter(**anonymous.lookup):
+        moved += 1
+        mine = (
+            LessonProgress.objects.select_for_update()
+            .filter(user=user, lesson_slug=progress.lesson_slug)
+            .first()
+        )
+        if mine is None:
+            progress.user, progress.session_key = user, ""
+            progress.save()
+            mine = progress
+        else:
+            mine.read_at = _earliest(mine.read_at, progress.read_at)
+            mine.checked_at = _earliest(mine.checked_at, progress.checked_at)
+            mine.touched_at = max(mine.touched_at, progress.touched_at)
+            progress.delete()
+        lesson = course.by_slug.get(mine.lesson_slug)
+        if mine.checked_at is None and lesson is not None and lesson.checks:
+            mine.checked_at = _checked_at(lesson, user.pk)
+        mine.save()
+    return moved

@@ -1,0 +1,176 @@
+"""The lesson page, its check-yourself questions and the inline naming checker."""
+
+import pytest
+
+from courseware.content import load_course
+from courseware.models import CheckAnswer, LessonProgress
+from courseware.services import LEARNER_KEY
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def course():
+    return load_course()
+
+
+@pytest.fixture
+def lesson(course):
+    return course.lessons[0]
+
+
+def check_url(lesson, question):
+    return f"/lessons/{lesson.slug}/check/{question.id}/"
+
+
+def test_the_lesson_page_shows_every_part_of_a_lesson(client, course):
+    for lesson in course.lessons:
+        html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+        assert "You will be able to" in html
+        assert "Key takeaways" in html
+        assert "Check yourself" in html
+        for question in lesson.checks:
+            assert f'id="check-{question.id}"' in html
+            assert f'action="{check_url(lesson, question)}#check-{question.id}"' in html
+            assert f'hx-post="{check_url(lesson, question)}"' in html
+        for activity in lesson.tries:
+            if activity.kind == "scenario":
+                assert f'href="/simulator/?scenario={activity.scenario}"' in html
+            else:
+                assert 'action="/grammar/check/"' in html
+        assert html.count('name="csrfmiddlewaretoken"') >= len(lesson.checks)
+
+
+def test_previous_and_next_link_the_neighbouring_lessons(client, course):
+    first, second = course.lessons[0], course.lessons[1]
+    html = client.get(f"/lessons/{second.slug}/").content.decode()
+    assert f'href="/lessons/{first.slug}/" rel="prev"' in html
+    assert f'href="/lessons/{course.lessons[2].slug}/" rel="next"' in html
+    first_html = client.get(f"/lessons/{first.slug}/").content.decode()
+    assert 'rel="prev"' not in first_html
+
+
+def test_opening_a_lesson_marks_it_read_for_the_anonymous_session(client, lesson):
+    client.get(f"/lessons/{lesson.slug}/")
+    key = client.session[LEARNER_KEY]
+    progress = LessonProgress.objects.get(session_key=key)
+    assert progress.lesson_slug == lesson.slug
+    assert progress.read_at is not None
+
+
+def test_the_outline_writes_nothing_for_a_visitor_who_did_nothing(client):
+    client.get("/")
+    assert LEARNER_KEY not in client.session
+    assert not LessonProgress.objects.exists()
+
+
+def test_a_right_answer_without_js_renders_the_whole_page_with_feedback(client, lesson):
+    q = lesson.checks[0]
+    response = client.post(check_url(lesson, q), {"choice": q.answer})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Right:" in html
+    assert q.explanation in html.replace("&#x27;", "'").replace("&quot;", '"')
+    assert CheckAnswer.objects.get().correct
+
+
+def test_a_wrong_answer_over_htmx_returns_only_the_question(client, lesson):
+    q = lesson.checks[0]
+    wrong = (q.answer + 1) % len(q.choices)
+    response = client.post(check_url(lesson, q), {"choice": wrong}, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith(f'<section class="check check--wrong" id="check-{q.id}"')
+    assert "Not quite" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert not CheckAnswer.objects.get().correct
+
+
+def test_a_boosted_request_gets_the_whole_page(client, lesson):
+    q = lesson.checks[0]
+    headers = {**HTMX, "HX-Boosted": "true"}
+    response = client.post(check_url(lesson, q), {"choice": q.answer}, headers=headers)
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize("data", [{}, {"choice": ""}, {"choice": "7"}, {"choice": "one"}])
+def test_a_bad_answer_is_refused_with_a_message_and_records_nothing(client, lesson, data):
+    q = lesson.checks[0]
+    response = client.post(check_url(lesson, q), data, headers=HTMX)
+    assert response.status_code == 400
+    assert "Nothing was recorded." in response.content.decode()
+    assert not CheckAnswer.objects.exists()
+
+
+def test_an_unknown_question_or_lesson_is_a_404(client, lesson):
+    assert client.post(f"/lessons/{lesson.slug}/check/nope/", {"choice": 0}).status_code == 404
+    assert client.post("/lessons/nope/check/nope/", {"choice": 0}).status_code == 404
+
+
+def test_answers_need_post_and_a_csrf_token(lesson):
+    from django.test import Client
+
+    q = lesson.checks[0]
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get(check_url(lesson, q)).status_code == 405
+    assert strict.post(check_url(lesson, q), {"choice": q.answer}).status_code == 403
+    assert not CheckAnswer.objects.exists()
+
+
+def test_a_question_answered_before_says_so(client, lesson):
+    q = lesson.checks[0]
+    client.post(check_url(lesson, q), {"choice": q.answer})
+    html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+    assert "You have answered this one correctly before." in html
+
+
+def test_the_outline_shows_each_lesson_state_and_where_to_continue(client, course, lesson):
+    html = client.get("/").content.decode()
+    assert "Start the first lesson" in html
+    assert html.count("Not started") == len(course.lessons)
+
+    client.get(f"/lessons/{course.lessons[1].slug}/")
+    html = client.get("/").content.decode()
+    assert "Continue where you left off" in html
+    assert html.count(">◐</span> Read") == 1
+
+    for q in lesson.checks:
+        client.post(check_url(lesson, q), {"choice": q.answer})
+    html = client.get("/").content.decode()
+    assert ">✓</span> Checked" in html
+    continue_link = html.split("Continue where you left off")[0].rsplit("<a", 1)[1]
+    # The first lesson was touched last and is checked, so continue with the next unchecked one.
+    assert f'href="/lessons/{course.lessons[1].slug}/"' in continue_link
+
+
+def test_the_naming_checker_answers_as_a_fragment_or_a_page(client):
+    fragment = client.get("/grammar/check/", {"name": "InvoiceSent"}, headers=HTMX)
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert "<html" not in html
+    assert "an event" in html
+    page = client.get("/grammar/check/", {"name": "SendInvoice"})
+    assert "<html" in page.content.decode()
+    assert "a command" in page.content.decode()
+
+
+def test_the_naming_checker_flags_a_command_in_disguise(client):
+    html = client.get("/grammar/check/", {"name": "SendEmailEvent"}, headers=HTMX).content
+    assert "Watch out:" in html.decode()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "12345", "x" * 201])
+def test_the_naming_checker_refuses_what_is_not_a_name(client, name):
+    response = client.get("/grammar/check/", {"name": name}, headers=HTMX)
+    assert response.status_code == 400
+    assert "That cannot be checked." in response.content.decode()
+
+
+def test_the_naming_checker_page_without_a_name_is_an_empty_form(client):
+    response = client.get("/grammar/check/")
+    assert response.status_code == 200
+    assert 'name="name"' in response.content.decode()
