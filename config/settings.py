@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "channels",
     "courseware",
     "simulator",
+    "quizzes",
 ]
 
 MIDDLEWARE = [

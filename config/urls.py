@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("courseware.urls")),
     path("simulator/", include("simulator.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("grammar/", include("quizzes.grammar_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,102 @@
+"""Every write to quiz attempts goes through these functions."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courseware.models import Learner
+from courseware.services import learner_for_request
+from quizzes.banks import Question, Quiz
+from quizzes.grading import Graded, grade, parse_answer, present
+from quizzes.models import Answer, Attempt
+
+# The learner key, copied under our own name so that sign-in can find the attempts it owns.
+QUIZ_LEARNER_KEY = "quizzes_learner_key"
+
+
+class QuizError(ValueError):
+    """A request the quiz cannot honour; the sentence is for the learner."""
+
+
+def learner_for(request, *, create: bool) -> Learner | None:
+    """The lessons' learner for this request (see courseware.services.learner_for_request)."""
+    learner = learner_for_request(request, create=create)
+    if (
+        learner is not None
+        and learner.user_id is None
+        and request.session.get(QUIZ_LEARNER_KEY) != learner.session_key
+    ):
+        request.session[QUIZ_LEARNER_KEY] = learner.session_key
+    return learner
+
+
+def parse_token(raw: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(raw))
+    except (TypeError, ValueError):
+        raise QuizError("The form was out of date; start the quiz again from its page.") from None
+
+
+@transaction.atomic
+def attempt_start(*, learner: Learner, quiz: Quiz, token: uuid.UUID) -> Attempt:
+    """A new attempt, or the one this token already started (a double submit is one attempt)."""
+    existing = Attempt.objects.filter(token=token).first()
+    if existing is not None:
+        if existing.quiz_slug != quiz.slug or (
+            existing.user_id,
+            existing.session_key,
+        ) != (learner.user_id, learner.session_key):
+            raise QuizError("That form belongs to another attempt; start again from the quiz page.")
+        return existing
+    return Attempt.objects.create(
+        **learner.fields,
+        quiz_slug=quiz.slug,
+        seed=secrets.randbelow(2**31),
+        token=token,
+        started_at=timezone.now(),
+    )
+
+
+def answer_record(
+    *, attempt: Attempt, quiz: Quiz, question: Question, data
+) -> tuple[Answer, Graded]:
+    """Read, grade and keep one answer. Raises InvalidAnswer (nothing stored) for a bad answer
+    and QuizError when the question was already answered in this attempt."""
+    presented = present(question, attempt.seed)
+    response = parse_answer(presented, data)
+    graded = grade(presented, response)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                attempt=attempt,
+                question_id=question.id,
+                response=response,
+                correct=graded.correct,
+                answered_at=now,
+            )
+    except IntegrityError:
+        raise QuizError(
+            "You have already answered this question in this attempt; retry the quiz to "
+            "answer it again."
+        ) from None
+    if attempt.finished_at is None:
+        answered = set(attempt.answers.values_list("question_id", flat=True))
+        if {q.id for q in quiz.questions} <= answered:
+            Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(finished_at=now)
+            attempt.finished_at = now
+    return answer, graded
+
+
+@transaction.atomic
+def attempts_merge_session_into_user(*, session_key: str, user) -> int:
+    """Moves an anonymous visitor's attempts onto the user who just signed in."""
+    if not session_key:
+        return 0
+    return Attempt.objects.filter(user__isnull=True, session_key=session_key).update(
+        user=user, session_key=""
+    )

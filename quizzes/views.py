@@ -1,0 +1,289 @@
+"""The quiz pages and the naming checker page.
+
+Small function views. An htmx request gets the same template's partial; any other request gets
+the whole page, so everything works without JavaScript (answers post, then redirect back).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
+from quizzes.grading import Graded, InvalidAnswer, Presented, grade, present, right_answer
+from quizzes.models import Answer, Attempt
+from quizzes.naming import MAX_INPUT_CHARS, MAX_NAMES, check_names
+from quizzes.selectors import (
+    answers_by_question,
+    attempt_for,
+    learner_records,
+    question_statistics,
+)
+from quizzes.services import (
+    QuizError,
+    answer_record,
+    attempt_start,
+    learner_for,
+    parse_token,
+)
+
+TYPE_LABELS = {
+    "classify": "Event or command?",
+    "rename": "Fix the name",
+    "choice": "Pick the design",
+    "truefalse": "True or false",
+    "predict": "Predict the outcome",
+    "order": "Put in order",
+}
+
+
+def is_partial(request) -> bool:
+    """An htmx request for a fragment; a boosted link or form wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
+
+
+def _banks():
+    return load_banks(Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR))
+
+
+def _quiz_or_404(slug: str) -> Quiz:
+    quiz = _banks().by_slug.get(slug)
+    if quiz is None:
+        raise Http404(f"No quiz is called {slug!r}.")
+    return quiz
+
+
+def _lesson_titles() -> dict[str, str]:
+    try:
+        from courseware.content import load_course
+
+        return {lesson.slug: lesson.title for lesson in load_course().lessons}
+    except Exception:  # a broken lesson is the lessons check's to report, not this page's
+        return {}
+
+
+# --------------------------------------------------------------------------------------------
+# The naming checker page
+
+
+@require_GET
+def grammar_page(request):
+    names = request.GET.get("names", "")
+    report = check_names(names)
+    context = {
+        "names": names if len(names) <= MAX_INPUT_CHARS else "",
+        "report": report,
+        "max_names": MAX_NAMES,
+        "max_chars": MAX_INPUT_CHARS,
+        "examples": "PlaceOrder\nOrderPlaced\nSendEmail\ncharge.refunded\nreset_password\n"
+        "OrderPlacedCommand\nCustomerData",
+    }
+    status = 400 if report.error else 200
+    if is_partial(request):
+        return render(request, "quizzes/grammar.html#results", context, status=status)
+    return render(request, "quizzes/grammar.html", context, status=status)
+
+
+# --------------------------------------------------------------------------------------------
+# Quizzes
+
+
+@require_GET
+def quiz_list(request):
+    banks = _banks()
+    records = learner_records(learner=learner_for(request, create=False))
+    rows = [(quiz, records.get(quiz.slug)) for quiz in banks.quizzes]
+    return render(request, "quizzes/list.html", {"rows": rows})
+
+
+def _detail(request, quiz: Quiz, *, error: str = "", status: int = 200):
+    records = learner_records(learner=learner_for(request, create=False))
+    titles = _lesson_titles()
+    context = {
+        "quiz": quiz,
+        "record": records.get(quiz.slug),
+        "token": uuid.uuid4(),
+        "error": error,
+        "lessons": [(slug, titles.get(slug, slug)) for slug in quiz.lessons],
+        "types": sorted({TYPE_LABELS[q.type] for q in quiz.questions}),
+    }
+    return render(request, "quizzes/detail.html", context, status=status)
+
+
+@require_GET
+def quiz_detail(request, slug):
+    return _detail(request, _quiz_or_404(slug))
+
+
+@require_POST
+def quiz_start(request, slug):
+    quiz = _quiz_or_404(slug)
+    try:
+        token = parse_token(request.POST.get("token"))
+        learner = learner_for(request, create=True)
+        attempt = attempt_start(learner=learner, quiz=quiz, token=token)
+    except QuizError as exc:
+        return _detail(request, quiz, error=str(exc), status=400)
+    return redirect("quiz-attempt", slug=quiz.slug, pk=attempt.pk)
+
+
+@dataclass(frozen=True)
+class QuestionItem:
+    """One question of an attempt as the page shows it: open, answered, or refused."""
+
+    number: int
+    presented: Presented
+    graded: Graded | None = None
+    error: str = ""
+    lesson: str = ""
+    lesson_title: str = ""
+    response: str = ""  # a refused answer, to show back in the form
+
+    @property
+    def question(self):
+        return self.presented.question
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.question.type]
+
+    @property
+    def positions(self) -> range:
+        return range(1, len(self.question.items) + 1)
+
+    @property
+    def right_answer(self) -> str:
+        if self.graded is not None:
+            return self.graded.right_answer
+        try:
+            return right_answer(self.presented)
+        except BankError:
+            return ""
+
+
+def _graded(presented: Presented, answer: Answer) -> Graded | None:
+    try:
+        graded = grade(presented, answer.response)
+    except (BankError, InvalidAnswer, ValueError, IndexError):
+        return None
+    # What was recorded is the record, even if the bank has changed since.
+    return Graded(
+        correct=answer.correct,
+        response=graded.response,
+        your_answer=graded.your_answer,
+        right_answer=graded.right_answer,
+        feedback=graded.feedback,
+    )
+
+
+def _item(quiz, attempt, number, question, answer=None, titles=None, **extra) -> QuestionItem:
+    presented = present(question, attempt.seed)
+    lesson = quiz.lesson_for(question)
+    return QuestionItem(
+        number=number,
+        presented=presented,
+        graded=_graded(presented, answer) if answer is not None else None,
+        lesson=lesson,
+        lesson_title=(titles or {}).get(lesson, ""),
+        **extra,
+    )
+
+
+def _attempt_or_404(request, quiz: Quiz, pk: int) -> Attempt:
+    attempt = attempt_for(learner=learner_for(request, create=False), quiz=quiz, pk=pk)
+    if attempt is None:
+        raise Http404("No such attempt of yours.")
+    return attempt
+
+
+def _attempt_context(quiz: Quiz, attempt: Attempt, replace: QuestionItem | None = None) -> dict:
+    answers = answers_by_question(attempt)
+    titles = _lesson_titles()
+    items = []
+    for number, question in enumerate(quiz.questions, 1):
+        if replace is not None and replace.question.id == question.id:
+            items.append(replace)
+        else:
+            items.append(_item(quiz, attempt, number, question, answers.get(question.id), titles))
+    return {
+        "quiz": quiz,
+        "attempt": attempt,
+        "items": items,
+        "answered": len(answers),
+        "right": sum(a.correct for a in answers.values()),
+        "total": len(quiz.questions),
+    }
+
+
+@require_GET
+def attempt_page(request, slug, pk):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(request, quiz, pk)
+    return render(request, "quizzes/attempt.html", _attempt_context(quiz, attempt))
+
+
+@require_POST
+def attempt_answer(request, slug, pk, question_id):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(request, quiz, pk)
+    question = quiz.question(question_id)
+    if question is None:
+        raise Http404(f"The quiz has no question {question_id!r}.")
+    number = quiz.questions.index(question) + 1
+    titles = _lesson_titles()
+    status = 200
+    try:
+        answer, _ = answer_record(attempt=attempt, quiz=quiz, question=question, data=request.POST)
+        item = _item(quiz, attempt, number, question, answer, titles)
+    except InvalidAnswer as exc:
+        raw = request.POST.get("answer", "")
+        item = _item(
+            quiz, attempt, number, question, None, titles, error=str(exc),
+            response=raw[:200] if isinstance(raw, str) else "",
+        )  # fmt: skip
+        status = 400
+    except QuizError as exc:
+        answer = attempt.answers.get(question_id=question.id)
+        item = _item(quiz, attempt, number, question, answer, titles, error=str(exc))
+        status = 409
+    if is_partial(request):
+        context = _attempt_context(quiz, attempt, replace=item)
+        context["item"] = item
+        context["fresh"] = True
+        return render(request, "quizzes/attempt.html#question", context, status=status)
+    if status == 200:
+        url = reverse("quiz-attempt", args=[quiz.slug, attempt.pk])
+        return redirect(f"{url}#q-{question.id}")
+    return render(
+        request, "quizzes/attempt.html", _attempt_context(quiz, attempt, item), status=status
+    )
+
+
+@require_GET
+def attempt_results(request, slug, pk):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(request, quiz, pk)
+    context = _attempt_context(quiz, attempt)
+    context["token"] = uuid.uuid4()
+    context["missed"] = [i for i in context["items"] if not (i.graded and i.graded.correct)]
+    return render(request, "quizzes/results.html", context)
+
+
+@require_GET
+def stats_page(request):
+    if not (request.user.is_authenticated and request.user.is_staff):
+        # Rendered rather than raised: a refused visitor is not a server error to log.
+        return render(request, "403.html", status=403)
+    banks = _banks()
+    stats = question_statistics(quizzes=banks.quizzes)
+    by_quiz = [(quiz, [s for s in stats if s.quiz.slug == quiz.slug]) for quiz in banks.quizzes]
+    return render(request, "quizzes/stats.html", {"by_quiz": by_quiz})

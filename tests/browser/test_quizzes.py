@@ -1,0 +1,105 @@
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FLOW = [
+    "PlaceOrder",
+    "OrderPlaced",
+    "ProcessPayment",
+    "PaymentCompleted",
+    "ShipOrder",
+    "OrderShipped",
+]
+
+
+def start_quiz(page, slug):
+    page.goto(f"/quizzes/{slug}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(f"**/quizzes/{slug}/attempts/*/")
+
+
+class TestQuizzes:
+    def test_the_list(self, page, assert_accessible, screenshot):
+        assert page.goto("/quizzes/").status == 200
+        assert page.locator(".quiz-list__item").count() >= 4
+        screenshot(page, "quizzes-list")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+    def test_take_a_quiz_right_and_wrong_and_read_the_results(
+        self, page, assert_accessible, screenshot
+    ):
+        start_quiz(page, "naming")
+        assert_accessible(page)
+
+        first = page.locator("#q-refund-issued")
+        first.get_by_label("Event").check()
+        first.get_by_role("button", name="Check my answer").click()
+        feedback = page.locator("#q-refund-issued .feedback")
+        feedback.wait_for()
+        assert "Right." in feedback.inner_text()
+        assert "already gone out" in feedback.inner_text()
+        assert page.evaluate("document.activeElement.classList.contains('feedback')")
+        assert page.locator("#quiz-progress").inner_text() == "Answered 1 of 11; 1 right so far."
+
+        second = page.locator("#q-archive-project")
+        second.get_by_label("Event").check()
+        second.get_by_role("button", name="Check my answer").click()
+        wrong = page.locator("#q-archive-project .feedback--wrong")
+        wrong.wait_for()
+        assert "Not quite." in wrong.inner_text()
+        assert "The right answer: Command" in wrong.inner_text()
+
+        rename = page.locator("#q-rename-send-welcome-email")
+        rename.get_by_label("Your new name").fill("EmailDelivered")
+        rename.get_by_role("button", name="Check my answer").click()
+        checker = page.locator("#q-rename-send-welcome-email .feedback--wrong")
+        checker.wait_for()
+        assert "The checker says:" in checker.inner_text()
+        page.locator("#q-rename-send-welcome-email").scroll_into_view_if_needed()
+        screenshot(page, "quiz-attempt")
+        assert_accessible(page)
+
+        page.get_by_role("link", name="See your results").click()
+        page.wait_for_url("**/results/")
+        assert "1 of 11 right" in page.locator(".score__figure").inner_text()
+        assert page.locator(".results__item--wrong").count() == 2
+        assert (
+            page.get_by_role("link", name="Revisit the lesson: The grammatical test").count() >= 1
+        )
+        screenshot(page, "quiz-results")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+    def test_order_question_by_keyboard_alone(self, page, assert_accessible, screenshot):
+        start_quiz(page, "topology")
+        question = page.locator("#q-order-flow")
+        selects = question.locator("select")
+        assert selects.count() == len(FLOW)
+        labels = question.locator(".order-list__label").all_inner_texts()
+        assert labels != FLOW, "the items start shuffled"
+        selects.first.focus()
+        for label in labels:
+            page.keyboard.press(str(FLOW.index(label) + 1))
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Check my answer"
+        screenshot(page, "quiz-order-filled")
+        page.keyboard.press("Enter")
+        feedback = page.locator("#q-order-flow .feedback--right")
+        feedback.wait_for()
+        assert "Right." in feedback.inner_text()
+        assert " → ".join(FLOW) in feedback.inner_text()
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+    def test_predict_question_graded_by_the_engine(self, page):
+        start_quiz(page, "failure")
+        question = page.locator("#q-email-offline")
+        question.get_by_label("Both events wait in Email's buffer").check()
+        question.get_by_role("button", name="Check my answer").click()
+        page.locator("#q-email-offline .feedback--right").wait_for()
+        page.watch.assert_clean()
+
+    def test_stats_page_refuses_visitors(self, page):
+        response = page.goto("/quizzes/stats/")
+        assert response.status == 403
