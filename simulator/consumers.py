@@ -1,59 +1,210 @@
-"""The simulator's WebSocket: parse a frame, dispatch on its action, answer with a frame."""
+"""The simulator's WebSocket: a thin adapter between frames and the engine.
+
+connect rebuilds the learner's engine from their stored inputs; every frame is decoded and
+checked (frames.py), then dispatched on its action to one small method; a domain error becomes an
+error frame and changes nothing; disconnect stops the runner and saves how far the clock went.
+The frame catalogue is in docs/protocol.md.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.template.loader import render_to_string
+
+from simulator import sandboxes
+from simulator.engine import DomainError, load_scenario
+from simulator.frames import FrameError, RateLimiter, decode
+from simulator.rendering import render_error, render_state, render_steps
+from simulator.runner import Runner
 
 logger = logging.getLogger(__name__)
 
-MAX_FRAME_BYTES = 64 * 1024
+CLOSE_RATE_LIMITED = 4008  # documented in docs/protocol.md
+# A socket that keeps flooding after being told to slow down is closed.
+MAX_REFUSED_FRAMES = 90
 
 
 class SimulatorConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
+        self.limiter = RateLimiter()
         self.pings = 0
+        self.runner: Runner | None = None
+        self.lateness: list[float] = []
+        owner = sandboxes.owner_for_scope(self.scope)
+        self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(owner)
         await self.accept()
+        requested = self._requested_scenario()
+        if requested is not None and requested != self.sandbox.scenario:
+            try:
+                await self._load(requested or None)
+            except DomainError as error:
+                await self._start()
+                await self.send_error("unknown_scenario", str(error))
+                return
+        else:
+            await self._start()
+        await self.send_state()
+
+    async def disconnect(self, code):
+        if self.runner is not None:
+            await self.runner.stop()
+            await self._save()
+
+    # -- frames in --------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if bytes_data is not None or text_data is None:
-            await self.send_error("bad_frame", "Frames must be JSON text.")
-            return
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.send_error("too_large", "Frames must be at most 64 KiB.")
+        if not self.limiter.allow():
+            if self.limiter.refused > MAX_REFUSED_FRAMES:
+                await self.close(code=CLOSE_RATE_LIMITED)
+                return
+            await self.send_error("rate_limited", "Too many frames: at most 30 a second.")
             return
         try:
-            content = json.loads(text_data)
-        except json.JSONDecodeError:
-            await self.send_error("bad_json", "That frame is not valid JSON.")
+            frame = decode(text_data, bytes_data)
+        except FrameError as error:
+            await self.send_error(error.code, error.message)
             return
-        await self.receive_json(content)
+        action = frame.pop("action")
+        handler = getattr(self, f"on_{action}", None)
+        try:
+            if handler is not None:
+                await handler(**frame)
+            else:
+                await self.on_input(action, frame)
+        except DomainError as error:
+            await self.send_error("refused", str(error))
 
-    async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict):
-            await self.send_error("bad_frame", "A frame must be a JSON object with an 'action'.")
-            return
-        action = content.get("action")
-        handler = ACTIONS.get(action) if isinstance(action, str) else None
-        if handler is None:
-            await self.send_error("unknown_action", f"Unknown action {action!r}.")
-            return
-        await handler(self, content)
+    async def on_ping(self):
+        self.pings += 1
+        await self.send_json({"type": "pong", "count": self.pings})
+
+    async def on_sync(self):
+        await self.send_state()
+
+    async def on_play(self):
+        self.runner.play()
+        await self.send_state(full=False)
+
+    async def on_pause(self):
+        self.runner.pause()
+        await self._save()
+        await self.send_state(full=False)
+
+    async def on_step(self):
+        self.runner.pause()
+        shown = len(self.runner.engine.trace)
+        self.runner.step()
+        await self._save()
+        await self.send_steps(shown)
+
+    async def on_speed(self, value):
+        self.runner.set_speed(value)
+        await self.send_state(full=False)
+
+    async def on_reset(self):
+        await self._load(self.sandbox.scenario or None)
+        await self.send_state()
+
+    async def on_scenario(self, name=None):
+        await self._load(name or None)
+        await self.send_state()
+
+    async def on_seek(self, seq):
+        """Rewinds to the instant of record `seq`; inputs made after it are discarded (a fork)."""
+        engine = self.runner.engine
+        if not 0 <= seq < len(engine.trace):
+            raise DomainError(f"There is no step {seq}; the trace has {len(engine.trace)}.")
+        instant = engine.trace[seq].t
+        self.sandbox.inputs = [i for i in engine.inputs if i["at"] <= instant]
+        self.sandbox.until = instant
+        await self.runner.stop()
+        await self._start(scheduled=sandboxes.scenario_inputs_after(self.sandbox, instant))
+        await self._save()
+        await self.send_state()
+
+    async def on_answer(self, choice):
+        scenario = sandboxes.scenario_of(self.sandbox)
+        if scenario is None:
+            raise DomainError("Only a guided scenario asks a closing question.")
+        question = scenario.question
+        if not 0 <= choice < len(question.choices):
+            raise DomainError("That is not one of the answers.")
+        correct = question.grade(choice, self.runner.engine)
+        await self.send_state(full=False, answer={"choice": choice, "correct": correct})
+
+    async def on_input(self, action, fields):
+        engine = self.runner.engine
+        if len(engine.inputs) >= sandboxes.MAX_INPUTS:
+            raise DomainError("This sandbox is full; reset it to start again.")
+        shown = len(engine.trace)
+        engine.apply({"action": action, **fields})
+        self.runner.nudge()
+        await self._save()
+        await self.send_steps(shown, full=True)
+
+    # -- frames out -------------------------------------------------------------------------
 
     async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
-
-    async def on_ping(self, content):
-        self.pings += 1
-        html = render_to_string("simulator/_pong.html", {"count": self.pings})
         await self.send_json(
-            {"type": "pong", "count": self.pings, "target": "#ping-result", "content": html}
+            {"type": "error", "code": code, "message": message, "content": render_error(message)}
         )
 
+    async def send_state(self, *, full: bool = True, answer: dict | None = None) -> None:
+        frame = render_state(self.sandbox, self.runner, full=full, answer=answer)
+        self.shown = len(self.runner.engine.trace)
+        await self.send_json(frame)
 
-ACTIONS = {
-    "ping": SimulatorConsumer.on_ping,
-}
+    async def send_steps(self, since: int, *, full: bool = False) -> None:
+        frame = render_steps(self.sandbox, self.runner, since, full=full)
+        self.shown = len(self.runner.engine.trace)
+        await self.send_json(frame)
+
+    async def _emit(self, scheduled: float) -> None:
+        await self.send_steps(self.shown)
+        self.lateness.append(time.monotonic() - scheduled)
+
+    async def _paused_by_scenario(self) -> None:
+        await self._save()
+        await self.send_state(full=False)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _requested_scenario(self) -> str | None:
+        query = self.scope.get("query_string", b"").decode(errors="replace")
+        for part in query.split("&"):
+            key, _, value = part.partition("=")
+            if key == "scenario":
+                return value
+        return None
+
+    async def _load(self, name: str | None) -> None:
+        if name is not None:
+            load_scenario(name)  # refuses an unknown name before anything is touched
+        if self.runner is not None:
+            await self.runner.stop()
+        await database_sync_to_async(sandboxes.sandbox_load_scenario)(
+            sandbox=self.sandbox, name=name
+        )
+        await self._start()
+
+    async def _start(self, scheduled: list | None = None) -> None:
+        engine = await database_sync_to_async(sandboxes.engine_for)(self.sandbox)
+        scenario = sandboxes.scenario_of(self.sandbox)
+        pause_at = set(scenario.pause_points(scenario.run())) if scenario else set()
+        self.runner = Runner(
+            engine,
+            self._emit,
+            scheduled=self.sandbox.scheduled if scheduled is None else scheduled,
+            pause_at=pause_at,
+            on_pause=self._paused_by_scenario,
+        )
+        self.shown = len(engine.trace)
+        self.runner.start()
+
+    async def _save(self) -> None:
+        await database_sync_to_async(sandboxes.sandbox_save)(
+            sandbox=self.sandbox, engine=self.runner.engine, scheduled=self.runner.scheduled
+        )

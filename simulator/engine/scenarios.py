@@ -1,0 +1,227 @@
+"""Guided scenarios: data files in ``simulator/scenarios/<name>.toml``.
+
+A scenario is a world (the order flow unless it brings its own), a seed, the learner inputs to
+play, where a guided run should pause, and a closing question. The question's right answer is not
+taken on trust: its ``check`` is a predicate on the trace or the counters, and the tests make sure
+it holds, so a change to the engine that changes the story also fails the content.
+
+A check is a table of one of these shapes::
+
+    {where = {step = "buffered", to = "Email"}, count = 2}   # or min = / max =
+    {counter = "Payment.cards_charged", equals = 2}          # or min = / max =
+    {all = [ {...}, {...} ]}
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .core import Engine
+from .errors import ScenarioError, UnknownScenario
+from .trace import matches
+from .world import World
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """The "what did you notice?" question closing a scenario."""
+
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    explanation: str
+    check: Mapping[str, Any]
+
+    def holds(self, engine: Engine) -> bool:
+        """True when the engine's run shows what the right answer claims."""
+        return evaluate(self.check, engine)
+
+    def grade(self, choice: int, engine: Engine | None = None) -> bool:
+        """Right when ``choice`` is the answer (and, given a run, the run bears it out)."""
+        if choice != self.answer:
+            return False
+        return engine is None or self.holds(engine)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One guided scenario, loaded from its data file."""
+
+    name: str
+    title: str
+    summary: str
+    seed: int
+    inputs: tuple[Mapping[str, Any], ...]
+    question: Question
+    pauses: tuple[int | Mapping[str, Any], ...] = ()
+    notice: tuple[str, ...] = ()
+    world_data: Mapping[str, Any] | None = field(default=None, repr=False)
+
+    def world(self) -> World | None:
+        """The scenario's own world, or ``None`` for the default order flow."""
+        return World.from_data(self.world_data) if self.world_data is not None else None
+
+    def engine(
+        self, seed: int | None = None, classify_name: Callable[[str], Any] | None = None
+    ) -> Engine:
+        """A fresh engine for this scenario, with nothing applied yet."""
+        return Engine(
+            self.world(), seed=self.seed if seed is None else seed, classify_name=classify_name
+        )
+
+    def run(
+        self, seed: int | None = None, *, classify_name: Callable[[str], Any] | None = None
+    ) -> Engine:
+        """Apply every input and run until nothing is left to happen."""
+        engine = self.engine(seed, classify_name)
+        for item in self.inputs:
+            engine.apply(item)
+        engine.run()
+        return engine
+
+    def pause_points(self, engine: Engine) -> list[int]:
+        """``seq`` of the records a guided run pauses after: explicit indexes, and the first
+        record matching each pattern."""
+        points = set()
+        for pause in self.pauses:
+            if isinstance(pause, int):
+                if pause < len(engine.trace):
+                    points.add(pause)
+                continue
+            for record in engine.trace:
+                if matches(record, pause):
+                    points.add(record.seq)
+                    break
+        return sorted(points)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "summary": self.summary,
+            "notice": list(self.notice),
+            "seed": self.seed,
+            "inputs": [dict(i) for i in self.inputs],
+            "pauses": [p if isinstance(p, int) else dict(p) for p in self.pauses],
+            "question": {
+                "prompt": self.question.prompt,
+                "choices": list(self.question.choices),
+                "answer": self.question.answer,
+                "explanation": self.question.explanation,
+            },
+        }
+
+
+def list_scenarios() -> list[str]:
+    """Names of the guided scenarios, in the order a course would meet them."""
+    names = {path.stem for path in SCENARIO_DIR.glob("*.toml")}
+    ordered = [n for n in COURSE_ORDER if n in names]
+    return ordered + sorted(names - set(ordered))
+
+
+COURSE_ORDER = (
+    "order-flow",
+    "competing-consumers",
+    "email-down",
+    "payment-down",
+    "insufficient-funds",
+    "duplicate-delivery",
+    "replay",
+    "late-subscriber",
+    "command-in-disguise",
+)
+
+
+def load_scenario(name: str) -> Scenario:
+    """Load a scenario by name; an unknown name raises ``UnknownScenario`` listing the others."""
+    known = list_scenarios()
+    if not isinstance(name, str) or name not in known:
+        raise UnknownScenario(f"unknown scenario {name!r}; choose one of: {', '.join(known)}")
+    path = SCENARIO_DIR / f"{name}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path.name}: {error}") from error
+    return parse_scenario(name, data)
+
+
+def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
+    """Check a scenario's data and build it; raises ``ScenarioError`` naming the problem."""
+
+    def need(mapping: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+        value = mapping.get(key)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+            raise ScenarioError(f"scenario {name}: {where}{key} must be {kind.__name__}")
+        return value
+
+    title = need(data, "title", str, "")
+    summary = need(data, "summary", str, "")
+    seed = need(data, "seed", int, "")
+    inputs = need(data, "inputs", list, "")
+    if not inputs or not all(isinstance(i, dict) and "action" in i for i in inputs):
+        raise ScenarioError(f"scenario {name}: every input is a table with an action")
+    q = need(data, "question", dict, "")
+    choices = need(q, "choices", list, "question.")
+    answer = need(q, "answer", int, "question.")
+    if not 0 <= answer < len(choices) or len(choices) < 2:
+        raise ScenarioError(f"scenario {name}: question.answer must index one of the choices")
+    check = need(q, "check", dict, "question.")
+    _check_shape(name, check)
+    question = Question(
+        prompt=need(q, "prompt", str, "question."),
+        choices=tuple(str(c) for c in choices),
+        answer=answer,
+        explanation=need(q, "explanation", str, "question."),
+        check=check,
+    )
+    pauses = data.get("pauses", [])
+    if not all(isinstance(p, int | dict) for p in pauses):
+        raise ScenarioError(f"scenario {name}: a pause is a record index or a pattern table")
+    world = data.get("world")
+    if world is not None:
+        World.from_data(world)  # fail at load time, not half-way through a lesson
+    return Scenario(
+        name=name,
+        title=title,
+        summary=summary,
+        seed=seed,
+        inputs=tuple(inputs),
+        question=question,
+        pauses=tuple(pauses),
+        notice=tuple(data.get("notice", [])),
+        world_data=world,
+    )
+
+
+def _check_shape(name: str, check: Mapping[str, Any]) -> None:
+    if "all" in check:
+        for part in check["all"]:
+            _check_shape(name, part)
+        return
+    if ("where" in check) == ("counter" in check):
+        raise ScenarioError(f"scenario {name}: a check has either 'where' or 'counter'")
+    if not {"count", "equals", "min", "max"} & set(check):
+        raise ScenarioError(f"scenario {name}: a check needs count, equals, min or max")
+
+
+def evaluate(check: Mapping[str, Any], engine: Engine) -> bool:
+    """Evaluate a check (see the module docstring) against an engine's run."""
+    if "all" in check:
+        return all(evaluate(part, engine) for part in check["all"])
+    if "where" in check:
+        value = sum(1 for record in engine.trace if matches(record, check["where"]))
+    else:
+        service, _, counter = str(check["counter"]).partition(".")
+        value = engine.counters().get(service, {}).get(counter, 0)
+    exact = check.get("count", check.get("equals"))
+    if exact is not None and value != exact:
+        return False
+    if "min" in check and value < check["min"]:
+        return False
+    return not ("max" in check and value > check["max"])

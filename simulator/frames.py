@@ -1,0 +1,121 @@
+"""Checks a frame from the browser before anything acts on it.
+
+Frames are JSON objects with an `action`. Buttons send typed values, but form fields arrive as
+text, so a whole number or true/false written as text is accepted for the fields that want one;
+anything else of the wrong type is refused with a message that names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from simulator.engine import ACTIONS as ENGINE_ACTIONS
+from simulator.runner import SPEEDS
+
+MAX_FRAME_BYTES = 64 * 1024
+FRAMES_PER_SECOND = 30
+INT_FIELDS = {"count", "by", "amount", "seq", "choice"}
+BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up"}
+FLOAT_FIELDS = {"value"}
+# Added by the browser's WebSocket helper to every frame; never part of the action.
+TRANSPORT_FIELDS = {"headers"}
+CONTROL_ACTIONS = {
+    "ping": {},
+    "sync": {},
+    "play": {},
+    "pause": {},
+    "step": {},
+    "reset": {},
+    "speed": {"value": True},
+    "seek": {"seq": True},
+    "scenario": {"name": False},
+    "answer": {"choice": True},
+}
+INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
+
+
+class FrameError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
+    """The frame as a dict with a known action, or a FrameError saying what is wrong."""
+    if text is None or data is not None:
+        raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
+    if len(text.encode()) > MAX_FRAME_BYTES:
+        raise FrameError("too_large", "Frames must be at most 64 KiB.")
+    try:
+        frame = json.loads(text)
+    except json.JSONDecodeError:
+        raise FrameError("bad_json", "That frame is not valid JSON.") from None
+    if not isinstance(frame, dict):
+        raise FrameError("bad_frame", "A frame must be a JSON object with an 'action'.")
+    action = frame.get("action")
+    if not isinstance(action, str) or (
+        action not in CONTROL_ACTIONS and action not in ENGINE_ACTIONS
+    ):
+        raise FrameError("unknown_action", f"Unknown action {action!r}.")
+    fields = {k: _coerce(k, v) for k, v in frame.items() if k not in TRANSPORT_FIELDS}
+    if action in CONTROL_ACTIONS:
+        _check_control(action, fields)
+    return fields
+
+
+def _coerce(field: str, value: Any) -> Any:
+    if isinstance(value, str):
+        if field in INT_FIELDS and INT_TEXT.match(value):
+            return int(value)
+        if field in BOOL_FIELDS and value in ("true", "false"):
+            return value == "true"
+        if field in FLOAT_FIELDS:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return value
+
+
+def _check_control(action: str, fields: dict[str, Any]) -> None:
+    allowed = CONTROL_ACTIONS[action]
+    extra = set(fields) - set(allowed) - {"action"}
+    if extra:
+        raise FrameError("bad_field", f"{action} does not take {', '.join(sorted(extra))}.")
+    for name, required in allowed.items():
+        if required and name not in fields:
+            raise FrameError("bad_field", f"{action} needs '{name}'.")
+    if action == "speed" and fields["value"] not in SPEEDS:
+        speeds = ", ".join(f"{s:g}" for s in SPEEDS)
+        raise FrameError("bad_field", f"speed must be one of {speeds}.")
+    for name in ("seq", "choice"):
+        if name in fields and (not isinstance(fields[name], int) or isinstance(fields[name], bool)):
+            raise FrameError("bad_field", f"'{name}' must be a whole number.")
+    if "name" in fields and fields["name"] is not None and not isinstance(fields["name"], str):
+        raise FrameError("bad_field", "'name' must be text.")
+
+
+class RateLimiter:
+    """A token bucket: bursts up to the limit, then one frame per 1/limit seconds."""
+
+    def __init__(self, per_second: int = FRAMES_PER_SECOND, clock=time.monotonic):
+        self.capacity = float(per_second)
+        self.rate = float(per_second)
+        self.tokens = float(per_second)
+        self.clock = clock
+        self.last = clock()
+        self.refused = 0
+
+    def allow(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False

@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class Sandbox(models.Model):
+    """A learner's simulator, stored as the inputs they made rather than as the state they saw.
+
+    The engine is deterministic, so replaying `inputs` with `seed` rebuilds everything, and
+    `until` says how far in virtual time the learner had let it run. Anonymous learners own a
+    sandbox by session, signed-in learners by account.
+    """
+
+    owner = models.CharField(max_length=80, unique=True)
+    scenario = models.CharField(max_length=40, blank=True)
+    seed = models.IntegerField(default=0)
+    inputs = models.JSONField(default=list)
+    until = models.BigIntegerField(default=0)
+    # A scenario's inputs that the clock has not reached yet ("Email comes back at t=1000").
+    scheduled = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"sandbox of {self.owner} ({len(self.inputs)} inputs)"

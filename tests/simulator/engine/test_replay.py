@@ -1,0 +1,60 @@
+"""Replaying events rebuilds state; replaying commands redoes the work."""
+
+from .conftest import place_order, steps
+
+
+def run_orders(make_engine, n=2):
+    engine = make_engine()
+    for k in range(n):
+        place_order(engine, amount=50, at=k * 400)
+    engine.run()
+    return engine
+
+
+def test_replaying_the_event_log_rebuilds_the_same_state_without_side_effects(make_engine):
+    engine = run_orders(make_engine)
+    before = engine.counters()
+    engine.apply({"action": "replay_events"})
+    engine.run()
+    replayed = steps(engine, "replayed")
+    assert [r.id for r in replayed] == [m.id for m in engine.event_log]
+    (summary,) = steps(engine, "replay_finished")
+    assert summary.detail["matches_live"] is True
+    assert summary.detail["side_effects"] == {}
+    assert summary.detail["state"] == engine.projection.state()
+    assert summary.detail["state"]["orders"] == {"ord-1": "shipped", "ord-2": "shipped"}
+    assert engine.counters() == before
+
+
+def test_replaying_the_command_log_charges_and_emails_again(make_engine):
+    engine = run_orders(make_engine)
+    engine.apply({"action": "replay_commands"})
+    (summary,) = steps(engine, "replay_finished")
+    effects = summary.detail["side_effects"]
+    assert effects["Payment"] == {"cards_charged": 2}
+    assert effects["Email"] == {"emails_sent": 4}
+    assert effects["Order"] == {"orders_created": 2}
+    assert summary.detail["matches_live"] is False
+    assert engine.counters()["Payment"]["cards_charged"] == 4
+    assert engine.state_view()["funds"]["ada"] == 500 - 4 * 50
+    replayed = steps(engine, "replayed")
+    assert [r.message for r in replayed] == [m.name for m in engine.command_log]
+
+
+def test_both_replays_can_be_compared_side_by_side(make_engine):
+    engine = run_orders(make_engine, n=1)
+    engine.apply({"action": "replay_events"})
+    engine.apply({"action": "replay_commands"})
+    events, commands = steps(engine, "replay_finished")
+    assert (events.detail["log"], commands.detail["log"]) == ("events", "commands")
+    assert not events.detail["side_effects"]
+    assert commands.detail["side_effects"]
+
+
+def test_command_replay_can_be_refused_now_where_it_was_accepted_then(make_engine):
+    engine = run_orders(make_engine, n=1)
+    engine.apply({"action": "set_funds", "amount": 0})
+    engine.apply({"action": "replay_commands"})
+    outcomes = {r.message: r.detail["outcome"] for r in steps(engine, "replayed")}
+    assert outcomes["ProcessPayment"] == "rejected"
+    assert outcomes["PlaceOrder"] == "accepted"

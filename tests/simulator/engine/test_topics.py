@@ -1,0 +1,105 @@
+"""Events: one copy per subscription, a buffer each, failures kept apart."""
+
+from simulator.engine.order_flow import ORDER_FLOW
+
+from .conftest import place_order, steps
+
+
+def test_every_subscription_of_the_topic_receives_its_own_copy(make_engine):
+    engine = make_engine()
+    place_order(engine)
+    engine.run()
+    receivers = [r.to for r in steps(engine, "delivered", message="OrderPlaced")]
+    assert sorted(receivers) == sorted(ORDER_FLOW["topics"]["order-events"])
+    published = steps(engine, "published", message="OrderPlaced")
+    assert len(published) == 1
+    assert published[0].detail["subscribers"] == 6
+    assert published[0].to == "order-events"
+
+
+def test_an_offline_subscriber_gets_its_events_later_in_order(make_engine):
+    engine = make_engine()
+    engine.apply({"action": "set_online", "service": "Email", "online": False})
+    place_order(engine)
+    engine.apply({"action": "set_online", "service": "Email", "online": True, "at": 2000})
+    engine.run()
+    buffered = steps(engine, "buffered", to="Email")
+    assert [r.message for r in buffered] == ["OrderPlaced", "OrderShipped"]
+    late = [r for r in steps(engine, "delivered", to="Email")]
+    assert [r.message for r in late] == ["OrderPlaced", "OrderShipped"]
+    assert all(r.t >= 2000 for r in late)
+    assert engine.counters()["Email"]["emails_sent"] == 2
+
+
+def test_one_subscribers_trouble_does_not_delay_the_others(make_engine):
+    calm = make_engine()
+    place_order(calm)
+    calm.run()
+    troubled = make_engine()
+    troubled.apply({"action": "set_online", "service": "Email", "online": False})
+    troubled.apply({"action": "fail_next", "service": "Fraud", "count": 2})
+    place_order(troubled)
+    troubled.run()
+
+    def times(engine, service):
+        return [(r.message, r.t) for r in steps(engine, "handled", to=service)]
+
+    for service in ("Inventory", "Analytics", "Customer App", "Accounting"):
+        assert times(troubled, service) == times(calm, service)
+    assert troubled.counters()["Fraud"]["orders_screened"] == 1
+
+
+def test_an_event_nobody_listens_to_is_still_published_and_logged(make_engine):
+    engine = make_engine()
+    engine.apply({"action": "publish", "name": "StockCounted", "payload": {"n": 3}})
+    engine.run()
+    (published,) = steps(engine, "published", message="StockCounted")
+    assert published.to == "custom-events"
+    assert published.detail["subscribers"] == 0
+    assert [m.name for m in engine.event_log] == ["StockCounted"]
+    assert not steps(engine, "delivered")
+
+
+def test_a_late_subscriber_joins_without_any_producer_changing(make_engine):
+    engine = make_engine()
+    place_order(engine)
+    engine.run()
+    before = [r.to_dict() for r in engine.trace]
+    engine.apply({"action": "subscribe", "service": "Loyalty", "catch_up": True})
+    place_order(engine, amount=30)
+    engine.run()
+    assert [r.to_dict() for r in engine.trace[: len(before)]] == before
+    (subscribed,) = steps(engine, "subscribed")
+    assert subscribed.detail == {
+        "service": "Loyalty",
+        "topic": "order-events",
+        "catch_up": True,
+        "backlog": 1,
+    }
+    delivered = steps(engine, "delivered", to="Loyalty")
+    assert [r.get("catch_up") for r in delivered] == [True, None]
+    assert engine.counters()["Loyalty"]["points_awarded"] == 2
+    assert engine.state_view()["topics"]["order-events"][-1] == "Loyalty"
+
+
+def test_a_subscriber_without_catch_up_only_sees_new_events(make_engine):
+    engine = make_engine()
+    place_order(engine)
+    engine.run()
+    engine.apply({"action": "subscribe", "service": "Loyalty", "topic": "order-events"})
+    engine.run()
+    assert engine.counters()["Loyalty"]["received"] == 0
+
+
+def test_a_subscriber_with_two_instances_splits_its_subscription(make_engine):
+    engine = make_engine()
+    engine.apply({"action": "set_instances", "service": "Email", "count": 2})
+    engine.apply({"action": "set_online", "service": "Email", "online": False})
+    place_order(engine)
+    place_order(engine, amount=10, at=1)
+    engine.apply({"action": "set_online", "service": "Email", "online": True, "at": 1000})
+    engine.run()
+    handled = steps(engine, "handled", to="Email#1") + steps(engine, "handled", to="Email#2")
+    assert len(handled) == 4
+    assert len({r.id for r in handled}) == 4
+    assert {r.to for r in handled} == {"Email#1", "Email#2"}
