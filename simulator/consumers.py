@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -25,14 +26,23 @@ logger = logging.getLogger(__name__)
 CLOSE_RATE_LIMITED = 4008  # documented in docs/protocol.md
 # A socket that keeps flooding after being told to slow down is closed.
 MAX_REFUSED_FRAMES = 90
+# What sending on a socket the browser has already closed raises: an OSError where the server
+# follows the ASGI spec, autobahn's own error under daphne.
+SOCKET_GONE = (OSError, Disconnected)
 
 
 class SimulatorConsumer(AsyncJsonWebsocketConsumer):
+    # A sandbox talks to nobody else, so it stays off the channel layer: a Redis outage, which
+    # closes classroom sockets, then leaves the simulator untouched.
+    channel_layer_alias = None
+    # Set once a send finds the socket closed; the disconnect that follows does the cleaning up.
+    gone = False
+
     async def connect(self):
         self.limiter = RateLimiter()
         self.pings = 0
+        self.rendered: dict = {}  # what this socket was last sent of each panel
         self.runner: Runner | None = None
-        self.lateness: list[float] = []
         owner = sandboxes.owner_for_scope(self.scope)
         self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(owner)
         await self.accept()
@@ -147,24 +157,46 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
 
     # -- frames out -------------------------------------------------------------------------
 
+    async def send_json(self, content, close=False):
+        # A busy server can still be answering frames from a tab that has just closed; the
+        # disconnect is queued behind them. Those answers have nobody to go to: drop them
+        # rather than fail the whole consumer with a traceback. Every frame goes out here.
+        if self.gone:
+            return
+        try:
+            await super().send_json(content, close=close)
+        except SOCKET_GONE:
+            self.gone = True
+
     async def send_error(self, code: str, message: str) -> None:
         await self.send_json(
             {"type": "error", "code": code, "message": message, "content": render_error(message)}
         )
 
     async def send_state(self, *, full: bool = True, answer: dict | None = None) -> None:
-        frame = render_state(self.sandbox, self.runner, full=full, answer=answer)
+        if self.gone:
+            return
+        frame = render_state(
+            self.sandbox, self.runner, full=full, answer=answer, memo=self.rendered
+        )
         self.shown = len(self.runner.engine.trace)
         await self.send_json(frame)
 
-    async def send_steps(self, since: int, *, full: bool = False) -> None:
-        frame = render_steps(self.sandbox, self.runner, since, full=full)
+    async def send_steps(
+        self, since: int, *, full: bool = False, scheduled: float | None = None
+    ) -> None:
+        if self.gone:
+            return
+        frame = render_steps(self.sandbox, self.runner, since, full=full, memo=self.rendered)
         self.shown = len(self.runner.engine.trace)
+        if scheduled is not None:
+            # Taken after rendering, just before the frame leaves, so that a slow render counts
+            # as lateness: only the server knows when the runner meant the frame to go out.
+            frame["late_ms"] = round((time.monotonic() - scheduled) * 1000.0, 1)
         await self.send_json(frame)
 
     async def _emit(self, scheduled: float) -> None:
-        await self.send_steps(self.shown)
-        self.lateness.append(time.monotonic() - scheduled)
+        await self.send_steps(self.shown, scheduled=scheduled)
 
     async def _paused_by_scenario(self) -> None:
         await self._save()

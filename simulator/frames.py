@@ -46,6 +46,20 @@ class FrameError(ValueError):
 
 def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
     """The frame as a dict with a known action, or a FrameError saying what is wrong."""
+    frame = parse_object(text, data)
+    action = frame.get("action")
+    if not isinstance(action, str) or (
+        action not in CONTROL_ACTIONS and action not in ENGINE_ACTIONS
+    ):
+        raise FrameError("unknown_action", f"Unknown action {action!r}.")
+    fields = {k: _coerce(k, v) for k, v in frame.items() if k not in TRANSPORT_FIELDS}
+    if action in CONTROL_ACTIONS:
+        _check_control(action, fields)
+    return fields
+
+
+def parse_object(text: str | None, data: bytes | None) -> dict[str, Any]:
+    """A text frame of at most 64 KiB holding one JSON object, or a FrameError."""
     if text is None or data is not None:
         raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
     if len(text.encode()) > MAX_FRAME_BYTES:
@@ -56,15 +70,7 @@ def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
         raise FrameError("bad_json", "That frame is not valid JSON.") from None
     if not isinstance(frame, dict):
         raise FrameError("bad_frame", "A frame must be a JSON object with an 'action'.")
-    action = frame.get("action")
-    if not isinstance(action, str) or (
-        action not in CONTROL_ACTIONS and action not in ENGINE_ACTIONS
-    ):
-        raise FrameError("unknown_action", f"Unknown action {action!r}.")
-    fields = {k: _coerce(k, v) for k, v in frame.items() if k not in TRANSPORT_FIELDS}
-    if action in CONTROL_ACTIONS:
-        _check_control(action, fields)
-    return fields
+    return frame
 
 
 def _coerce(field: str, value: Any) -> Any:

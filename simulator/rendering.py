@@ -7,6 +7,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from simulator.diagram import service_id
+from simulator.engine import Scenario
 from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines
 from simulator.runner import SPEEDS, Runner
@@ -61,11 +62,19 @@ def _view(runner: Runner) -> dict[str, Any]:
     }
 
 
+def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
+    """What the scenario says about the instant the run is stopped at; nothing while playing."""
+    if scenario is None or runner.playing:
+        return []
+    return [pause.text for pause in scenario.pauses_at_now(runner.engine)]
+
+
 def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str, Any]:
     engine = runner.engine
     scenario = scenario_of(sandbox)
     return {
         "scenario": scenario,
+        "pause_notes": _pause_notes(scenario, runner),
         "playing": runner.playing,
         "finished": runner.finished(),
         "speed": runner.speed,
@@ -81,10 +90,24 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
 
 
 def render_state(
-    sandbox: Sandbox, runner: Runner, *, full: bool, answer: dict | None = None
+    sandbox: Sandbox,
+    runner: Runner,
+    *,
+    full: bool,
+    answer: dict | None = None,
+    memo: dict | None = None,
 ) -> dict[str, Any]:
     context = _context(sandbox, runner, answer)
-    parts = ["simulator/_transport.html", "simulator/_services.html", "simulator/_question.html"]
+    if memo is not None:
+        # Everything below is sent whole: what the socket has seen starts again from here.
+        memo.clear()
+        memo.update(
+            pause=tuple(context["pause_notes"]),
+            services=context["services"],
+            question=(sandbox.scenario, context["finished"]),
+        )
+    parts = ["simulator/_transport.html", "simulator/_pause.html"]
+    parts += ["simulator/_services.html", "simulator/_question.html"]
     if full:
         context["entries"] = _entries(runner, 0)
         parts.append("simulator/_log.html")
@@ -99,11 +122,32 @@ def render_state(
     }
 
 
-def render_steps(sandbox: Sandbox, runner: Runner, since: int, *, full: bool) -> dict[str, Any]:
+def _unchanged(memo: dict | None, part: str, key: Any) -> bool:
+    """True when `part` was last sent for the same `key`; remembers `key` otherwise."""
+    if memo is None:
+        return False
+    if memo.get(part) == key:
+        return True
+    memo[part] = key
+    return False
+
+
+def render_steps(
+    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
+) -> dict[str, Any]:
+    """New log lines and the panels they change. With a per-socket `memo`, a panel whose data
+    has not changed since this socket last received it is left out: most paced frames change a
+    row or two of the services table, and that table was three quarters of every frame."""
     context = _context(sandbox, runner, None)
     context["entries"] = _entries(runner, since)
     parts = ["simulator/_log_append.html", "simulator/_transport.html"]
-    parts += ["simulator/_services.html", "simulator/_question.html"]
+    if full or not _unchanged(memo, "pause", tuple(context["pause_notes"])):
+        parts.append("simulator/_pause.html")
+    if full or not _unchanged(memo, "services", context["services"]):
+        parts.append("simulator/_services.html")
+    question = (sandbox.scenario, context["finished"])
+    if full or not _unchanged(memo, "question", question):
+        parts.append("simulator/_question.html")
     content = "".join(render_to_string(part, context) for part in parts)
     return {
         "type": "steps",

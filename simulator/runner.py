@@ -86,7 +86,13 @@ class Runner:
         self._wake.set()
 
     def nudge(self) -> None:
-        """Something new may be due (an input arrived): look again."""
+        """Something new may be due (an input arrived): look again.
+
+        The input's own records have just been shown, so the pace starts over from now. Counted
+        from the last instant shown, which may be seconds old, what the input caused would go
+        out at once, with no gap to follow it by, and late by that whole quiet spell.
+        """
+        self._last_shown = max(self._last_shown, time.monotonic())
         self._wake.set()
 
     def next_time(self) -> int | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
 from simulator.engine import Engine, Scenario, load_scenario
 from simulator.models import Sandbox
 
@@ -43,12 +46,41 @@ def engine_for(sandbox: Sandbox) -> Engine:
     return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
 
 
+def _store(sandbox: Sandbox, *fields: str) -> None:
+    """Writes what play changes, and never the owner.
+
+    At sign-in the row may be handed to the account, or deleted, while a tab of the anonymous
+    session is still open. That tab's next save must neither take the row back nor fail: an
+    update by primary key of these fields only does neither.
+    """
+    sandbox.updated_at = timezone.now()
+    values = {name: getattr(sandbox, name) for name in fields}
+    Sandbox.objects.filter(pk=sandbox.pk).update(**values, updated_at=sandbox.updated_at)
+
+
+def _changed_elsewhere(sandbox: Sandbox) -> bool:
+    """True when another socket has written this sandbox since this copy was read or saved."""
+    if sandbox.pk is None:
+        return False
+    return not Sandbox.objects.filter(pk=sandbox.pk, updated_at=sandbox.updated_at).exists()
+
+
 def sandbox_save(*, sandbox: Sandbox, engine: Engine, scheduled: list[dict]) -> Sandbox:
+    """Stores how far the learner got, unless that would undo what another tab did.
+
+    Two tabs of one learner each replay their own copy of the sandbox. A tab that made no input
+    of its own since it last read or wrote the sandbox has only its clock to add; if another tab
+    has written in the meantime, writing that stale copy back would erase the other tab's inputs,
+    so it is skipped and the next connect shows the other tab's work. A tab that did make an
+    input saves it: the latest thing the learner did wins.
+    """
+    if sandbox.owner and engine.inputs == sandbox.inputs and _changed_elsewhere(sandbox):
+        return sandbox
     sandbox.inputs = engine.inputs
     sandbox.until = engine.now
     sandbox.scheduled = scheduled
     if sandbox.owner:
-        sandbox.save()
+        _store(sandbox, "inputs", "until", "scheduled")
     return sandbox
 
 
@@ -70,5 +102,38 @@ def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
     sandbox.until = 0
     sandbox.scheduled = [dict(i, at=i.get("at", 0)) for i in scenario.inputs] if scenario else []
     if sandbox.owner:
-        sandbox.save()
+        _store(sandbox, "scenario", "seed", "inputs", "until", "scheduled")
     return sandbox
+
+
+def _has_work(sandbox: Sandbox) -> bool:
+    """Something was played or done in it; a scenario merely opened does not count."""
+    return bool(sandbox.inputs) or sandbox.until > 0
+
+
+@transaction.atomic
+def sandbox_merge_into_user(*, learner_key: str, user) -> Sandbox | None:
+    """At sign-in, keeps the better of the anonymous sandbox and the account's; drops the other.
+
+    An account has one sandbox, so the two cannot be combined input by input (they may even be
+    different scenarios). A sandbox with work in it beats an empty one; between two that both
+    have work, or both have none, the one used last wins, which in practice is what the learner
+    was doing just before signing in. Returns the account's sandbox after the merge, if any.
+    """
+    if not learner_key:
+        return None
+    mine = Sandbox.objects.select_for_update().filter(owner=f"user:{user.pk}").first()
+    anonymous = Sandbox.objects.select_for_update().filter(owner=f"learner:{learner_key}").first()
+    if anonymous is None:
+        return mine
+    if mine is not None and (_has_work(mine), mine.updated_at) >= (
+        _has_work(anonymous),
+        anonymous.updated_at,
+    ):
+        anonymous.delete()
+        return mine
+    if mine is not None:
+        mine.delete()
+    anonymous.owner = f"user:{user.pk}"
+    anonymous.save(update_fields=["owner"])
+    return anonymous

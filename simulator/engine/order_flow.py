@@ -40,7 +40,7 @@ ORDER_FLOW: dict[str, Any] = {
     "topics": {
         "order-events": ["Order", "Email", "Inventory", "Analytics", "Fraud", "Customer App"],
         "payment-events": ["Order", "Accounting", "Analytics"],
-        "shipping-events": ["Email", "Analytics", "Customer App"],
+        "fulfillment-events": ["Email", "Analytics", "Customer App"],
         "custom-events": [],
     },
     "events": {
@@ -48,7 +48,7 @@ ORDER_FLOW: dict[str, Any] = {
         "OrderCancelled": {"topic": "order-events", "publisher": "Order"},
         "PaymentCompleted": {"topic": "payment-events", "publisher": "Payment"},
         "PaymentRefunded": {"topic": "payment-events", "publisher": "Payment"},
-        "OrderShipped": {"topic": "shipping-events", "publisher": "Fulfillment"},
+        "OrderShipped": {"topic": "fulfillment-events", "publisher": "Fulfillment"},
     },
     "commands": {
         "PlaceOrder": {"handler": "Order", "payload": {"customer": "ada", "amount": 120}},

@@ -1,15 +1,23 @@
 """Guided scenarios: data files in ``simulator/scenarios/<name>.toml``.
 
 A scenario is a world (the order flow unless it brings its own), a seed, the learner inputs to
-play, where a guided run should pause, and a closing question. The question's right answer is not
-taken on trust: its ``check`` is a predicate on the trace or the counters, and the tests make sure
-it holds, so a change to the engine that changes the story also fails the content.
+play, where a guided run should pause and what to say there, and a closing question. The
+question's right answer is not taken on trust: its ``check`` is a predicate on the trace or the
+counters, and the tests make sure it holds, so a change to the engine that changes the story also
+fails the content.
 
 A check is a table of one of these shapes::
 
     {where = {step = "buffered", to = "Email"}, count = 2}   # or min = / max =
     {counter = "Payment.cards_charged", equals = 2}          # or min = / max =
     {all = [ {...}, {...} ]}
+
+A pause names the record the run stops after, as a pattern (the first record that matches) or as
+a record index, and carries the few sentences the page shows while the run waits there::
+
+    [[pauses]]
+    after = { step = "buffered", to = "Email" }
+    text = "Email is offline, so its copy of OrderPlaced waits in Email's own buffer."
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +59,23 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Pause:
+    """Where a guided run stops, and what the learner is told while it waits there."""
+
+    after: int | Mapping[str, Any]
+    text: str
+
+    def first_match(self, engine: Engine) -> int | None:
+        """``seq`` of the record this pause stops after in ``engine``'s trace, if it has one."""
+        if isinstance(self.after, int):
+            return self.after if self.after < len(engine.trace) else None
+        for record in engine.trace:
+            if matches(record, self.after):
+                return record.seq
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """One guided scenario, loaded from its data file."""
 
@@ -59,7 +85,7 @@ class Scenario:
     seed: int
     inputs: tuple[Mapping[str, Any], ...]
     question: Question
-    pauses: tuple[int | Mapping[str, Any], ...] = ()
+    pauses: tuple[Pause, ...] = ()
     notice: tuple[str, ...] = ()
     world_data: Mapping[str, Any] | None = field(default=None, repr=False)
 
@@ -88,17 +114,22 @@ class Scenario:
     def pause_points(self, engine: Engine) -> list[int]:
         """``seq`` of the records a guided run pauses after: explicit indexes, and the first
         record matching each pattern."""
-        points = set()
+        points = {pause.first_match(engine) for pause in self.pauses}
+        return sorted(p for p in points if p is not None)
+
+    def pauses_at_now(self, engine: Engine) -> list[Pause]:
+        """The pauses whose record belongs to the instant ``engine`` stands at.
+
+        A run stopped at one of these instants is stopped at a moment the scenario explains; once
+        the clock moves on (a step, or playing) the list is empty again. Reading it from the trace
+        rather than remembering "we just paused" means a reload shows the same explanation.
+        """
+        found = []
         for pause in self.pauses:
-            if isinstance(pause, int):
-                if pause < len(engine.trace):
-                    points.add(pause)
-                continue
-            for record in engine.trace:
-                if matches(record, pause):
-                    points.add(record.seq)
-                    break
-        return sorted(points)
+            seq = pause.first_match(engine)
+            if seq is not None and engine.trace[seq].t == engine.now:
+                found.append(pause)
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,7 +139,10 @@ class Scenario:
             "notice": list(self.notice),
             "seed": self.seed,
             "inputs": [dict(i) for i in self.inputs],
-            "pauses": [p if isinstance(p, int) else dict(p) for p in self.pauses],
+            "pauses": [
+                {"after": p.after if isinstance(p.after, int) else dict(p.after), "text": p.text}
+                for p in self.pauses
+            ],
             "question": {
                 "prompt": self.question.prompt,
                 "choices": list(self.question.choices),
@@ -144,11 +178,19 @@ def load_scenario(name: str) -> Scenario:
     if not isinstance(name, str) or name not in known:
         raise UnknownScenario(f"unknown scenario {name!r}; choose one of: {', '.join(known)}")
     path = SCENARIO_DIR / f"{name}.toml"
+    stat = path.stat()
+    return _load_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_file(path: Path, mtime_ns: int, size: int) -> Scenario:
+    """Parsed once per version of the file: the live page asks for its scenario on every frame,
+    and an edited file (new time or size) is read afresh."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path.name}: {error}") from error
-    return parse_scenario(name, data)
+    return parse_scenario(path.stem, data)
 
 
 def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
@@ -180,9 +222,7 @@ def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
         explanation=need(q, "explanation", str, "question."),
         check=check,
     )
-    pauses = data.get("pauses", [])
-    if not all(isinstance(p, int | dict) for p in pauses):
-        raise ScenarioError(f"scenario {name}: a pause is a record index or a pattern table")
+    pauses = _pauses(name, data.get("pauses", []))
     world = data.get("world")
     if world is not None:
         World.from_data(world)  # fail at load time, not half-way through a lesson
@@ -193,10 +233,43 @@ def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
         seed=seed,
         inputs=tuple(inputs),
         question=question,
-        pauses=tuple(pauses),
+        pauses=pauses,
         notice=tuple(data.get("notice", [])),
         world_data=world,
     )
+
+
+PAUSE_KEYS = frozenset({"after", "text"})
+MAX_PAUSE_TEXT = 600
+
+
+def _pauses(name: str, raw: Any) -> tuple[Pause, ...]:
+    """Every pause must say why the run stopped: a pause without words is a silent stop."""
+    if not isinstance(raw, list):
+        raise ScenarioError(f"scenario {name}: pauses must be an array of [[pauses]] tables")
+    pauses = []
+    for number, item in enumerate(raw, start=1):
+        where = f"scenario {name}: pause {number}"
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{where} must be a table with 'after' and 'text'")
+        unknown = sorted(set(item) - PAUSE_KEYS)
+        if unknown:
+            raise ScenarioError(f"{where} has unknown keys: {', '.join(unknown)}")
+        after = item.get("after")
+        if isinstance(after, bool) or not (
+            (isinstance(after, int) and after >= 0) or (isinstance(after, dict) and after)
+        ):
+            raise ScenarioError(
+                f"{where}: 'after' must be a record pattern (a table) or a record index"
+            )
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ScenarioError(f"{where} has no text: say what just happened and what to look at")
+        text = " ".join(text.split())
+        if len(text) > MAX_PAUSE_TEXT:
+            raise ScenarioError(f"{where}: the text is longer than {MAX_PAUSE_TEXT} characters")
+        pauses.append(Pause(after=after, text=text))
+    return tuple(pauses)
 
 
 def _check_shape(name: str, check: Mapping[str, Any]) -> None:

@@ -80,7 +80,7 @@
       if (badge) {
         const parts = [];
         if (state.instances > 1) parts.push(`×${state.instances}`);
-        if (state.buffered) parts.push(`${state.buffered}⏳`);
+        if (state.buffered) parts.push(`${state.buffered} waiting`);
         badge.textContent = parts.join(" ");
       }
     }
@@ -98,6 +98,24 @@
     status.textContent = text;
   }
 
+  // Remembers the focused control and the nearest element with an id around it, so that a
+  // control removed by the frame it caused (Subscribe, once subscribed) hands the keyboard focus
+  // to its neighbours instead of dropping it back to the top of the page.
+  let lastFocus = null;
+  document.addEventListener("focusin", (event) => {
+    const holder = event.target.parentElement && event.target.parentElement.closest("[id]");
+    lastFocus = { element: event.target, holder: holder ? holder.id : null };
+  });
+
+  function keepFocus() {
+    if (!lastFocus || lastFocus.element.isConnected) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const holder = lastFocus.holder && document.getElementById(lastFocus.holder);
+    const next = holder && holder.querySelector("button, select, input, [tabindex='0']");
+    if (next) next.focus();
+  }
+
   document.addEventListener("htmx:ws:after:message:incoming", (event) => {
     let frame;
     try {
@@ -107,19 +125,33 @@
     }
     if (typeof frame.speed === "number") speed = frame.speed;
     if (frame.type === "error") return;
-    if (frame.type !== "error") {
-      const box = document.getElementById("sim-error");
-      if (box && frame.type === "steps") box.textContent = "";
-    }
+    const box = document.getElementById("sim-error");
+    if (box && frame.type === "steps") box.textContent = "";
     applyView(frame.view);
     (frame.routes || []).forEach(animate);
     scrollLog();
+    keepFocus();
   });
 
-  document.addEventListener("htmx:ws:after:connection", () => setConnection("open", "Connected"));
-  document.addEventListener("htmx:ws:close", () =>
-    setConnection("closed", "Connection lost: reconnecting, your sandbox is saved…"),
-  );
+  document.addEventListener("htmx:ws:after:connection", (event) => {
+    setConnection("open", "Connected");
+    // `?scenario=` asks the first connection to load a scenario. A reconnect (the tab was hidden,
+    // the network dropped) must pick up the sandbox as it is now, perhaps changed in another tab,
+    // so later attempts go to the bare endpoint and the server answers with the whole state.
+    const connection = event.detail && event.detail.connection;
+    if (connection && typeof connection.url === "string") {
+      const url = new URL(connection.url);
+      url.searchParams.delete("scenario");
+      connection.url = url.toString();
+    }
+  });
+  document.addEventListener("htmx:ws:close", () => {
+    if (document.hidden) {
+      setConnection("paused", "Paused while this tab is hidden: it catches up when you return.");
+    } else {
+      setConnection("closed", "Connection lost: reconnecting, your sandbox is saved…");
+    }
+  });
 
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

@@ -9,19 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.asgi import application
-from simulator import runner as runner_module
 from simulator.models import Sandbox
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fast_pacing(monkeypatch):
-    # Wall-clock pacing is for people; tests watch the same frames without waiting for them.
-    monkeypatch.setattr(runner_module, "MIN_GAP_MS", 1.0)
-    monkeypatch.setattr(runner_module, "MAX_GAP_MS", 2.0)
-    monkeypatch.setattr(runner_module, "SCALE", 0.01)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
 
 
 async def open_socket(path="/ws/simulator/", origin=ORIGIN):

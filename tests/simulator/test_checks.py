@@ -1,0 +1,59 @@
+"""The system check that loads every guided scenario, including the words at each pause."""
+
+import shutil
+
+import pytest
+
+from simulator.checks import check_scenarios
+from simulator.engine.scenarios import SCENARIO_DIR
+
+
+@pytest.fixture
+def scenarios(tmp_path):
+    """A copy of the real scenario folder that a test may break."""
+    for path in SCENARIO_DIR.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def test_the_real_scenarios_pass():
+    assert check_scenarios() == []
+
+
+def test_a_pause_without_text_is_an_error(scenarios):
+    path = scenarios / "email-down.toml"
+    source = path.read_text()
+    start = source.index('text = """', source.index("[[pauses]]"))
+    end = source.index('"""', start + len('text = """')) + 3
+    path.write_text(source[:start] + source[end:])
+
+    errors = check_scenarios(scenarios)
+
+    assert [e.id for e in errors] == ["simulator.E001"]
+    assert "pause 1 has no text" in errors[0].msg
+    assert errors[0].obj == "email-down.toml"
+    assert "docs/authoring.md" in errors[0].hint
+
+
+def test_a_pause_the_run_never_reaches_is_an_error(scenarios):
+    path = scenarios / "replay.toml"
+    path.write_text(path.read_text().replace('log = "commands"', 'log = "telegrams"'))
+
+    errors = check_scenarios(scenarios)
+
+    assert [e.id for e in errors] == ["simulator.E002"]
+    assert "pause 2" in errors[0].msg
+
+
+def test_a_file_that_is_not_toml_is_an_error(scenarios):
+    (scenarios / "broken.toml").write_text("title = ")
+
+    assert [e.id for e in check_scenarios(scenarios)] == ["simulator.E001"]
+
+
+def test_manage_py_check_runs_the_scenario_check():
+    from django.core import checks
+
+    assert "content" in checks.registry.registry.tags_available()
+    registered = {c.__name__ for c in checks.registry.registry.get_checks()}
+    assert "scenario_check" in registered

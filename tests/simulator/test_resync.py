@@ -1,0 +1,128 @@
+"""Two sockets on one learner's session: whatever one tab did, a reconnecting tab shows exactly.
+
+A browser closes the simulator's socket while its tab is hidden and reconnects when the tab comes
+back; a network drop does the same. The first frame after connecting is the whole state, rebuilt
+from the stored inputs, so it must match what the other tab is looking at record for record.
+"""
+
+import re
+import secrets
+from importlib import import_module
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from config.asgi import application
+from courseware.services import LEARNER_KEY
+from simulator.models import Sandbox
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+LOG = re.compile(r'<ol id="sim-log-lines".*?</ol>', re.S)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
+
+
+@database_sync_to_async
+def learner_session() -> tuple[bytes, str]:
+    """A session cookie whose session carries a learner key, as the lesson pages set one."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    key = secrets.token_hex(8)
+    store[LEARNER_KEY] = key
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}".encode(), key
+
+
+async def open_tab(cookie: bytes, path: str = "/ws/simulator/"):
+    tab = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await tab.connect()
+    assert connected
+    state = await tab.receive_json_from(timeout=5)
+    assert state["type"] == "state"
+    return tab, state
+
+
+async def request(tab, frame: dict, kind: str) -> dict:
+    """Sends a frame and returns the first reply of `kind`, skipping paced frames in between."""
+    await tab.send_json_to(frame)
+    for _ in range(500):
+        reply = await tab.receive_json_from(timeout=5)
+        assert reply["type"] != "error", reply
+        if reply["type"] == kind:
+            return reply
+    raise AssertionError(f"no {kind} frame after {frame}")
+
+
+async def current_state(tab) -> dict:
+    """The tab's own view of the sandbox, once nothing more is on its way."""
+    while not await tab.receive_nothing(timeout=0.1):
+        await tab.receive_json_from()
+    return await request(tab, {"action": "sync"}, "state")
+
+
+def assert_same_picture(seen: dict, expected: dict) -> None:
+    assert seen["length"] == expected["length"]
+    assert LOG.search(seen["content"]).group() == LOG.search(expected["content"]).group()
+    assert seen["view"] == expected["view"]
+
+
+async def test_a_tab_that_dropped_mid_run_catches_up_with_the_other_tab():
+    cookie, _ = await learner_session()
+    first, _ = await open_tab(cookie)
+    second, _ = await open_tab(cookie)
+
+    await request(first, {"action": "send", "name": "PlaceOrder"}, "steps")
+    await request(first, {"action": "play"}, "state")
+    for _ in range(3):
+        frame = await first.receive_json_from(timeout=5)
+        assert frame["type"] == "steps"
+    await first.disconnect()  # mid-run, as a hidden tab's socket is closed
+
+    # The learner carries on in the other tab while the first is away. Tabs do not talk to each
+    # other, so the second works on the copy it loaded and its inputs are what gets stored.
+    await request(second, {"action": "set_online", "service": "Email", "online": False}, "steps")
+    await request(second, {"action": "send", "name": "PlaceOrder"}, "steps")
+    await request(second, {"action": "step"}, "steps")
+    expected = await current_state(second)
+
+    first, resumed = await open_tab(cookie)
+
+    assert_same_picture(resumed, expected)
+    assert resumed["playing"] is False
+    await first.disconnect()
+    await second.disconnect()
+
+
+async def test_a_tab_that_saw_nothing_new_does_not_undo_the_other_tab_when_it_drops():
+    cookie, key = await learner_session()
+    idle, _ = await open_tab(cookie)
+    busy, _ = await open_tab(cookie)
+    await request(busy, {"action": "send", "name": "PlaceOrder"}, "steps")
+    await request(busy, {"action": "step"}, "steps")
+    expected = await current_state(busy)
+
+    await idle.disconnect()  # the idle tab is hidden: its socket closes and saves on the way out
+
+    stored = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+    assert len(stored.inputs) == 1
+    idle, resumed = await open_tab(cookie)
+    assert_same_picture(resumed, expected)
+    await idle.disconnect()
+    await busy.disconnect()
+
+
+async def test_a_reconnect_during_a_guided_pause_shows_the_same_explanation():
+    cookie, _ = await learner_session()
+    tab, _ = await open_tab(cookie, "/ws/simulator/?scenario=email-down")
+    await request(tab, {"action": "play"}, "state")
+    for _ in range(200):
+        frame = await tab.receive_json_from(timeout=5)
+        if frame["type"] == "state" and not frame["playing"]:
+            break
+    assert "parked in Email" in frame["content"]
+    await tab.disconnect()
+
+    tab, resumed = await open_tab(cookie, "/ws/simulator/?scenario=email-down")
+    assert "parked in Email" in resumed["content"]
+    assert resumed["length"] == frame["length"]
+    await tab.disconnect()

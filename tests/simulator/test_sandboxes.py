@@ -1,0 +1,187 @@
+"""Storing sandboxes: two tabs of one learner, and what sign-in does with an anonymous sandbox."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from courseware.services import LEARNER_KEY
+from simulator.engine import Engine
+from simulator.models import Sandbox
+from simulator.sandboxes import (
+    engine_for,
+    sandbox_for,
+    sandbox_load_scenario,
+    sandbox_merge_into_user,
+    sandbox_save,
+)
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-sandbox-of-ones-own-4417"
+
+
+def played(owner: str, *names: str, ago: timedelta = timedelta(0)) -> Sandbox:
+    """A stored sandbox in which `names` were sent and run, last used `ago`."""
+    sandbox = sandbox_for(owner)
+    engine = engine_for(sandbox)
+    for name in names:
+        engine.apply({"action": "send", "name": name})
+    engine.run()
+    sandbox_save(sandbox=sandbox, engine=engine, scheduled=[])
+    Sandbox.objects.filter(pk=sandbox.pk).update(updated_at=timezone.now() - ago)
+    return Sandbox.objects.get(pk=sandbox.pk)
+
+
+@pytest.fixture
+def user():
+    return get_user_model().objects.create_user("ada", password=PASSWORD)
+
+
+# -- two tabs ---------------------------------------------------------------------------------
+
+
+def test_a_stale_copy_with_nothing_new_does_not_overwrite_the_other_tabs_work():
+    idle = sandbox_for("learner:two-tabs")
+    busy = Sandbox.objects.get(owner="learner:two-tabs")
+    engine = engine_for(busy)
+    engine.apply({"action": "send", "name": "PlaceOrder"})
+    sandbox_save(sandbox=busy, engine=engine, scheduled=[])
+
+    stale = engine_for(idle)
+    stale.run(until=500)  # the idle tab's clock moved; it made no input of its own
+    sandbox_save(sandbox=idle, engine=stale, scheduled=[])
+
+    assert len(Sandbox.objects.get(owner="learner:two-tabs").inputs) == 1
+
+
+def test_a_stale_copy_with_an_input_of_its_own_wins():
+    first = sandbox_for("learner:two-tabs")
+    second = Sandbox.objects.get(owner="learner:two-tabs")
+    engine = engine_for(second)
+    engine.apply({"action": "send", "name": "PlaceOrder"})
+    sandbox_save(sandbox=second, engine=engine, scheduled=[])
+
+    mine = engine_for(first)
+    mine.apply({"action": "set_online", "service": "Email", "online": False})
+    sandbox_save(sandbox=first, engine=mine, scheduled=[])
+
+    stored = Sandbox.objects.get(owner="learner:two-tabs")
+    assert [i["action"] for i in stored.inputs] == ["set_online"]
+
+
+def test_a_saved_sandbox_replays_to_the_same_trace():
+    sandbox = played("learner:replay", "PlaceOrder")
+    rebuilt = engine_for(sandbox)
+    direct = Engine.from_inputs(sandbox.inputs, seed=0)
+    direct.run()
+    assert [s.to_dict() for s in rebuilt.trace] == [s.to_dict() for s in direct.trace]
+
+
+# -- sign-in ----------------------------------------------------------------------------------
+
+
+def test_an_account_without_a_sandbox_adopts_the_anonymous_one(user):
+    anonymous = played("learner:k1", "PlaceOrder")
+
+    merged = sandbox_merge_into_user(learner_key="k1", user=user)
+
+    assert merged.pk == anonymous.pk
+    assert Sandbox.objects.get(owner=f"user:{user.pk}").inputs == anonymous.inputs
+    assert not Sandbox.objects.filter(owner="learner:k1").exists()
+
+
+def test_an_empty_account_sandbox_gives_way_even_if_newer(user):
+    played("learner:k2", "PlaceOrder", ago=timedelta(hours=2))
+    sandbox_for(f"user:{user.pk}")  # opened once, nothing done
+
+    sandbox_merge_into_user(learner_key="k2", user=user)
+
+    stored = Sandbox.objects.get(owner=f"user:{user.pk}")
+    assert [i["name"] for i in stored.inputs] == ["PlaceOrder"]
+    assert Sandbox.objects.count() == 1
+
+
+def test_the_newer_of_two_used_sandboxes_wins(user):
+    played(f"user:{user.pk}", "ShipOrder", ago=timedelta(days=3))
+    played("learner:k3", "PlaceOrder", ago=timedelta(minutes=1))
+
+    sandbox_merge_into_user(learner_key="k3", user=user)
+
+    assert [i["name"] for i in Sandbox.objects.get(owner=f"user:{user.pk}").inputs] == [
+        "PlaceOrder"
+    ]
+    assert Sandbox.objects.count() == 1
+
+
+def test_an_older_anonymous_sandbox_does_not_replace_newer_account_work(user):
+    played("learner:k4", "PlaceOrder", ago=timedelta(days=1))
+    played(f"user:{user.pk}", "ShipOrder")
+
+    sandbox_merge_into_user(learner_key="k4", user=user)
+
+    assert [i["name"] for i in Sandbox.objects.get(owner=f"user:{user.pk}").inputs] == ["ShipOrder"]
+    assert not Sandbox.objects.filter(owner="learner:k4").exists()
+
+
+def test_an_anonymous_sandbox_with_nothing_done_never_replaces_account_work(user):
+    played(f"user:{user.pk}", "ShipOrder", ago=timedelta(days=30))
+    opened = sandbox_for("learner:k5")
+    sandbox_load_scenario(sandbox=opened, name="email-down")  # opened, never played
+
+    sandbox_merge_into_user(learner_key="k5", user=user)
+
+    stored = Sandbox.objects.get(owner=f"user:{user.pk}")
+    assert stored.scenario == ""
+    assert [i["name"] for i in stored.inputs] == ["ShipOrder"]
+
+
+def test_nothing_anonymous_leaves_the_account_alone(user):
+    mine = played(f"user:{user.pk}", "ShipOrder")
+    assert sandbox_merge_into_user(learner_key="nobody", user=user) == mine
+    assert sandbox_merge_into_user(learner_key="", user=user) is None
+    assert Sandbox.objects.get(owner=f"user:{user.pk}").inputs == mine.inputs
+
+
+def test_a_tab_of_the_old_session_cannot_take_the_sandbox_back(user):
+    tab = sandbox_for("learner:k6")
+    engine = engine_for(tab)
+    engine.apply({"action": "send", "name": "PlaceOrder"})
+    sandbox_save(sandbox=tab, engine=engine, scheduled=[])
+    sandbox_merge_into_user(learner_key="k6", user=user)
+
+    engine.apply({"action": "send", "name": "PlaceOrder"})
+    sandbox_save(sandbox=tab, engine=engine, scheduled=[])  # still open in another tab
+
+    stored = Sandbox.objects.get(pk=tab.pk)
+    assert stored.owner == f"user:{user.pk}"
+    assert len(stored.inputs) == 2
+
+
+def test_signing_up_keeps_the_sandbox_made_before(client):
+    client.get("/simulator/")
+    key = client.session[LEARNER_KEY]
+    played(f"learner:{key}", "PlaceOrder")
+
+    response = client.post(
+        "/accounts/signup/", {"username": "grace", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    grace = get_user_model().objects.get(username="grace")
+    assert len(Sandbox.objects.get(owner=f"user:{grace.pk}").inputs) == 1
+    assert "Checkout sends the command PlaceOrder" in client.get("/simulator/").content.decode()
+
+
+def test_signing_in_brings_the_anonymous_sandbox_into_the_account(client, user):
+    played(f"user:{user.pk}", "ShipOrder", ago=timedelta(days=2))
+    client.get("/simulator/")
+    played(f"learner:{client.session[LEARNER_KEY]}", "PlaceOrder")
+
+    response = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+
+    assert response.status_code == 302
+    stored = Sandbox.objects.get()
+    assert stored.owner == f"user:{user.pk}"
+    assert [i["name"] for i in stored.inputs] == ["PlaceOrder"]
+    assert "Checkout sends the command PlaceOrder" in client.get("/simulator/").content.decode()
