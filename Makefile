@@ -6,19 +6,28 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench setup setup-dev clean chromium
+.PHONY: run test test-sqlite test-postgres lint format bench setup setup-dev clean system-packages
 
 run: setup
 	$(PY) manage.py migrate --noinput
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-test: setup-dev chromium
+# The suite runs twice: on SQLite, as on a laptop, then on a throwaway PostgreSQL, as in production.
+test: setup-dev system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+	bash scripts/with-postgres.sh $(PY) -m pytest
+
+# One pass only, e.g. `make test-postgres ARGS="tests/test_servers.py -x"`.
+test-sqlite: setup-dev system-packages
+	$(PY) -m pytest $(ARGS)
+
+test-postgres: setup-dev system-packages
+	bash scripts/with-postgres.sh $(PY) -m pytest $(ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
@@ -54,11 +63,17 @@ node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Browser tests drive Debian's Chromium; Redis backs the cross-process tests.
-chromium:
-	@command -v chromium >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || { \
-		echo "Installing chromium and redis-server from Debian's packages"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server; }
+# Browser tests drive Debian's Chromium; redis-server and PostgreSQL back the cross-process tests.
+# The tests start their own Redis and PostgreSQL, so the package must not create and start a
+# cluster of its own (create_main_cluster = false).
+system-packages:
+	@command -v chromium >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "Installing chromium, redis-server and postgresql from Debian's packages"; \
+		mkdir -p /etc/postgresql-common/createcluster.d && \
+		echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/no-main-cluster.conf && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium redis-server postgresql; }
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "courseware",
     "simulator",
     "quizzes",
+    "classroom",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"
     )
+    # Several server processes may write one file: a writer takes the lock when its transaction
+    # begins (so a room's read-then-append cannot interleave with another's), waits for a busy
+    # lock instead of failing, and the write-ahead log keeps readers off the writers' backs.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -131,8 +140,27 @@ if REDIS_URL:
             },
         }
     }
+    # Join throttling counts failed guesses per address; in Redis, every process sees them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},
+        }
+    }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The default capacity (100 messages a channel) silently drops records when a whole class
+    # answers at once; the same room for bursts as the Redis layer.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1500},
+        }
+    }
+
+# bench/ws.py turns this on for its own server to get an echo socket as a baseline; off, the
+# route does not exist at all.
+BENCH_ECHO = env_bool("DJANGO_BENCH_ECHO", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,7 @@ urlpatterns = [
     path("simulator/", include("simulator.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("grammar/", include("quizzes.grammar_urls")),
+    path("classroom/", include("classroom.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ NAV_ITEMS = (
     ("Quizzes", "/quizzes/", ("/quizzes/",)),
     ("Grammar", "/grammar/", ("/grammar/",)),
     ("Glossary", "/glossary/", ("/glossary/",)),
+    ("Classroom", "/classroom/", ("/classroom/",)),
 )
 
 

@@ -7,16 +7,12 @@ the test database, so what the browser sees is what a learner would.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import sync_playwright
+
+from tests.servers import server_env, start_daphne
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -40,86 +36,17 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the live server exited before it started listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the live server did not listen on port {port} in {timeout} s")
-
-
-def server_env(database_name: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="browser-tests-only-secret-key-3f9c1a7e5b2d4c6e8a0b1d3f5e7a9c2b",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_HSTS_SECONDS="0",
-        DATABASE_URL=f"sqlite:///{database_name}",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 @pytest.fixture(scope="session")
-def site_server(django_db_setup, django_db_blocker, collected_static, tmp_path_factory):
-    """Base URL of a daphne process serving the site on the test database."""
-    # The connection holds the test database's name; settings.DATABASES keeps the development one.
-    database_name = connection.settings_dict["NAME"]
-    with django_db_blocker.unblock():
-        assert "django_session" in connection.introspection.table_names(), (
-            "the test database must be migrated before the live server starts"
-        )
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "daphne.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=server_env(database_name),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+def site_server(server_database, collected_static, tmp_path_factory):
+    """A daphne process serving the site on the test database; `.url`, `.log()`."""
+    server = start_daphne(
+        env=server_env(server_database),
+        log_path=tmp_path_factory.mktemp("server") / "daphne.log",
+    )
     try:
-        wait_for_port(port, process)
-        yield LiveServer(f"http://127.0.0.1:{port}", log_path)
+        yield server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-class LiveServer:
-    def __init__(self, url: str, log_path: Path):
-        self.url = url
-        self.log_path = log_path
-
-    def __str__(self) -> str:
-        return self.url
-
-    def log(self) -> str:
-        return self.log_path.read_text()
+        server.stop()
 
 
 @pytest.fixture(scope="class")

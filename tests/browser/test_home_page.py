@@ -15,6 +15,7 @@ class TestHomePage:
             "Quizzes",
             "Grammar",
             "Glossary",
+            "Classroom",
         ]
         screenshot(page, "home-desktop")
         assert_accessible(page)

@@ -1,10 +1,12 @@
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
+PASSWORD = "a-long-and-unusual-passphrase-58"
 FAN_OUT = re.compile(r"OrderPlaced \(event\) from Order delivered to .*Email.*Inventory.*Fraud")
 
 
@@ -74,3 +76,343 @@ class TestSimulator:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         screenshot(page, "simulator-phone")
+
+
+# Makes the page believe it is hidden or visible, as switching tabs would, so that htmx's
+# WebSocket extension closes the socket and later reopens it, exactly as it does for a real tab.
+SET_VISIBILITY = """(hidden) => {
+  Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+  Object.defineProperty(document, "visibilityState", {
+    configurable: true, get: () => (hidden ? "hidden" : "visible"),
+  });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def open_simulator(page, path="/simulator/?scenario="):
+    page.goto(path)
+    expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
+
+
+def log_text(page) -> str:
+    return page.locator("#sim-log-lines").inner_text()
+
+
+class TestGuidedPauses:
+    def test_a_guided_pause_says_why_it_stopped_until_the_run_moves_on(
+        self, page, assert_accessible, screenshot
+    ):
+        open_simulator(page, "/simulator/?scenario=email-down")
+        callout = page.locator("#sim-pause")
+        expect(callout).to_have_attribute("role", "status")
+        expect(callout).to_be_empty()
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        page.locator("#sim-play").click()
+        expect(callout).to_contain_text("parked in Email's own buffer", timeout=15_000)
+        expect(page.locator("#sim-play")).to_have_text("Play")
+        expect(page.locator("#sim-log-lines")).to_contain_text("waits in Email's buffer")
+        screenshot(page, "simulator-pause-callout")
+        assert_accessible(page)
+
+        page.locator("#sim-step").click()
+        expect(callout).to_be_empty()
+        page.locator("#sim-play").click()
+        expect(callout).to_contain_text("Email is back", timeout=15_000)
+        page.locator("#sim-play").click()
+        expect(callout).to_be_empty()
+        page.watch.assert_clean()
+
+    def test_the_callout_fits_a_phone_and_survives_a_reload(self, page, screenshot):
+        page.set_viewport_size({"width": 390, "height": 844})
+        open_simulator(page, "/simulator/?scenario=competing-consumers")
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        page.locator("#sim-play").click()
+        callout = page.locator("#sim-pause")
+        expect(callout).to_contain_text("went to Payment#1", timeout=15_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        full = screenshot(page, "simulator-pause-phone-full")
+        # The full page is too tall to judge at phone width; this one shows what the eye meets.
+        callout.scroll_into_view_if_needed()
+        page.screenshot(path=str(full.with_name("simulator-pause-phone.png")))
+        page.reload()
+        expect(page.locator("#sim-pause")).to_contain_text("went to Payment#1")
+        page.watch.assert_clean()
+
+
+class TestReconnect:
+    def test_a_hidden_tab_catches_up_with_what_another_tab_did(self, page):
+        # This tab was opened on a scenario; coming back must resume the sandbox as the other
+        # tab left it, not open the scenario again on top of it.
+        open_simulator(page, "/simulator/?scenario=email-down")
+        page.evaluate(SET_VISIBILITY, True)
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "paused")
+
+        other = page.context.new_page()
+        open_simulator(other, "/simulator/?scenario=")
+        expect(other.locator("#sim-log-empty")).to_be_visible()
+        other.get_by_role("button", name="Send command").click()
+        expect(other.locator("#sim-log-lines")).to_contain_text("sends the command PlaceOrder")
+        other.locator("#sim-step").click()
+        expect(other.locator("#sim-log-lines")).to_contain_text("delivered to Order")
+        other.locator("#sim-step").click()
+        expect(other.locator("#sim-log-lines")).to_contain_text("Order handled PlaceOrder")
+        assert page.locator(".log__entry").count() == 0
+
+        page.evaluate(SET_VISIBILITY, False)
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
+        expect(page.locator("#sim-log-lines")).to_contain_text("Order handled PlaceOrder")
+        assert log_text(page) == log_text(other)
+        expect(page.locator("#sim-log-lines")).not_to_contain_text("Email goes offline")
+        other.close()
+        page.watch.assert_clean()
+
+    def test_a_dropped_connection_reconnects_and_shows_the_log_it_missed(self, page):
+        # Every socket of this page goes through a pass-through proxy that the test can cut, as
+        # a server restart or a flaky network would.
+        sockets = []
+
+        def through_proxy(route):
+            sockets.append((route, route.connect_to_server()))
+
+        page.route_web_socket(re.compile(r"/ws/simulator/"), through_proxy)
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        other = page.context.new_page()
+        open_simulator(other, "/simulator/")
+
+        # The other tab acts while this one is still connected: tabs do not talk to each other,
+        # so this one learns of it only by reconnecting, and its own stale copy, saved as its
+        # socket closes, must not undo the other tab's work.
+        other.get_by_role("button", name="Send command").click()
+        expect(other.locator("#sim-log-lines")).to_contain_text("sends the command PlaceOrder")
+        route, server = sockets[-1]
+        server.close()
+        route.close(code=1012, reason="the server is restarting")
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "closed")
+
+        expect(page.locator("#sim-connection")).to_have_attribute(
+            "data-state", "open", timeout=15_000
+        )
+        expect(page.locator("#sim-log-lines")).to_contain_text("sends the command PlaceOrder")
+        assert log_text(page) == log_text(other)
+        assert len(sockets) == 2
+        other.close()
+
+
+class TestSignIn:
+    def test_signing_up_keeps_what_was_done_in_the_simulator(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        page.get_by_label("Your own message name").fill("AuditTrailRequested")
+        page.get_by_role("button", name="Publish as event").click()
+        expect(page.locator("#sim-log-lines")).to_contain_text("AuditTrailRequested")
+
+        page.get_by_role("link", name="Sign up").click()
+        page.wait_for_url("**/accounts/signup/**")
+        page.get_by_label("Username").fill(f"tinkerer-{uuid.uuid4().hex[:8]}")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Password confirmation").fill(PASSWORD)
+        page.get_by_role("button", name="Create the account").click()
+        page.wait_for_url(re.compile(r"/(simulator/.*)?$"))
+
+        open_simulator(page, "/simulator/")
+        expect(page.locator("#sim-log-lines")).to_contain_text("AuditTrailRequested")
+        page.watch.assert_clean()
+
+
+# -- keyboard only ------------------------------------------------------------------------------
+
+IS_FOCUSED = "element => element === document.activeElement"
+FOCUS_RING = """element => {
+  const style = getComputedStyle(element);
+  return {
+    focusVisible: element.matches(":focus-visible"),
+    outline: style.outlineStyle,
+    width: parseFloat(style.outlineWidth) || 0,
+  };
+}"""
+
+
+DESCRIBE_FOCUS = """() => {
+  const e = document.activeElement;
+  return e ? `${e.tagName} ${e.id} ${(e.textContent || e.value || "").trim().slice(0, 40)}` : "-";
+}"""
+
+
+def describe_focus(page) -> str:
+    return page.evaluate(DESCRIBE_FOCUS)
+
+
+def tab_to(page, target, *, backwards: bool = False, limit: int = 200) -> None:
+    """Presses Tab (or Shift+Tab) until `target` has the focus, and checks that it shows."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        if target.evaluate(IS_FOCUSED):
+            ring = target.evaluate(FOCUS_RING)
+            assert ring["focusVisible"], f"{describe_focus(page)} has no :focus-visible"
+            assert ring["outline"] != "none", ring
+            assert ring["width"] >= 2, ring
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{key} never reached {target}; the focus is on {describe_focus(page)}")
+
+
+def entries(page) -> int:
+    return page.locator("#sim-log-lines .log__entry").count()
+
+
+def expect_more_entries(page, before: int) -> int:
+    expect(page.locator("#sim-log-lines .log__entry")).not_to_have_count(before)
+    after = entries(page)
+    assert after > before
+    return after
+
+
+class TestKeyboardOnly:
+    def test_every_control_of_the_sandbox_works_from_the_keyboard(self, page):
+        open_simulator(page)
+        transport = page.locator("#sim-transport")
+        status = transport.locator(".transport__status")
+        log = page.locator("#sim-log-lines")
+
+        reset = page.get_by_role("button", name="Reset")
+        tab_to(page, reset)
+        page.keyboard.press("Enter")
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        expect(reset).to_be_focused()
+
+        # Palette: a command and an event from the lists, then a name of one's own.
+        tab_to(page, page.get_by_role("button", name="Send command"))
+        page.keyboard.press("Enter")
+        expect(log).to_contain_text("Checkout sends the command PlaceOrder")
+        events = page.locator(".palette__form:has(input[value=publish]) select")
+        tab_to(page, events)
+        page.keyboard.press("ArrowDown")
+        chosen = events.input_value()
+        tab_to(page, page.get_by_role("button", name="Publish event"))
+        page.keyboard.press("Space")
+        expect(log).to_contain_text(f"publishes the event {chosen}")
+        tab_to(page, page.get_by_label("Your own message name"))
+        page.keyboard.type("RecalculateTotals")
+        page.keyboard.press("Enter")
+        expect(log).to_contain_text("sends the command RecalculateTotals")
+        tab_to(page, page.get_by_role("button", name="Publish as event"))
+        page.keyboard.press("Enter")
+        expect(log).to_contain_text("publishes the event RecalculateTotals")
+
+        # Transport: back up to it with Shift+Tab, then step, speed, play and pause.
+        # A step shows the next virtual instant, which may add no line to the log (an instance
+        # merely finishing its work), so the clock in the status line is what must move.
+        step = transport.get_by_role("button", name="Step")
+        tab_to(page, step, backwards=True)
+        before = status.inner_text()
+        page.keyboard.press("Enter")
+        expect(status).not_to_have_text(before)
+        expect(step).to_be_focused()
+        before = status.inner_text()
+        page.keyboard.press(".")
+        expect(status).not_to_have_text(before)
+        speed = transport.get_by_label("Speed")
+        tab_to(page, speed)
+        page.keyboard.press("ArrowDown")
+        expect(speed).to_have_value("2.0")
+        expect(speed).to_be_focused()
+        play = transport.locator("#sim-play")
+        tab_to(page, play, backwards=True)
+        page.keyboard.press("Enter")
+        expect(status).to_contain_text("Playing")
+        expect(play).to_have_text("Pause")
+        expect(play).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(status).not_to_contain_text("Playing")
+        page.keyboard.press("k")
+        expect(status).to_contain_text("Playing")
+        page.keyboard.press("k")
+        expect(status).not_to_contain_text("Playing")
+
+        # Timeline: one step back with an arrow key rewinds (and forks) the run.
+        timeline = transport.get_by_label("Rewind to step")
+        tab_to(page, timeline)
+        before = entries(page)
+        page.keyboard.press("ArrowLeft")
+        expect(page.locator("#sim-log-lines .log__entry")).not_to_have_count(before)
+        assert entries(page) < before
+        expect(timeline).to_be_focused()
+
+        # Each kind of per-service control, on a service that has it.
+        email = page.locator("#row-svc-email")
+        for position, (name, effect) in enumerate(
+            [
+                ("Take offline", "Email goes offline"),
+                ("Slow", None),
+                ("Fail next", None),
+                ("Idempotent", None),
+            ]
+        ):
+            tab_to(page, email.get_by_role("button", name=name))
+            count = entries(page)
+            page.keyboard.press("Enter")
+            count = expect_more_entries(page, count)
+            if effect:
+                expect(log).to_contain_text(effect)
+            # The button may change its words ("Bring online"), but it keeps the focus.
+            expect(email.locator(".services__controls > button").nth(position)).to_be_focused()
+        expect(email).to_contain_text("offline")
+        expect(email.get_by_role("button", name="Slow")).to_have_attribute("aria-pressed", "true")
+        instances = page.locator("#row-svc-payment").get_by_label("Instances of Payment")
+        tab_to(page, instances)
+        count = entries(page)
+        page.keyboard.press("ArrowDown")
+        expect(page.locator("#row-svc-payment")).to_contain_text("\u00d72")
+        expect_more_entries(page, count)
+        expect(instances).to_be_focused()
+        subscribe = page.get_by_role("button", name="Subscribe Loyalty")
+        tab_to(page, subscribe)
+        count = entries(page)
+        page.keyboard.press("Enter")
+        expect_more_entries(page, count)
+        expect(log).to_contain_text("Loyalty subscribes")
+        # The button goes once Loyalty has subscribed; the focus stays in Loyalty's row rather
+        # than falling back to the top of the page.
+        expect(subscribe).to_have_count(0)
+        expect(page.locator("#row-svc-loyalty button").first).to_be_focused()
+
+        # The world's controls, reached backwards from the services table.
+        world = page.get_by_role("group", name="World")
+        for name in [
+            "Replay the command log",
+            "Replay the event log",
+            "Drop the next delivery",
+            "Duplicate the next delivery",
+        ]:
+            button = world.get_by_role("button", name=name)
+            tab_to(page, button, backwards=True)
+            count = entries(page)
+            page.keyboard.press("Enter")
+            expect_more_entries(page, count)
+            expect(button).to_be_focused()
+        page.watch.assert_clean()
+
+    def test_a_guided_scenario_can_be_played_and_answered_from_the_keyboard(self, page):
+        open_simulator(page, "/simulator/?scenario=command-in-disguise")
+        page.locator("body").press("k")
+        callout = page.locator("#sim-pause")
+        expect(callout).to_contain_text("naming smell", timeout=15_000)
+        page.keyboard.press("k")
+        expect(callout).to_be_empty()
+        question = page.locator("#sim-question")
+        expect(question).to_be_visible(timeout=20_000)
+
+        first = question.get_by_role("radio").first
+        tab_to(page, first)
+        page.keyboard.press("ArrowDown")
+        expect(question.get_by_role("radio").nth(1)).to_be_checked()
+        page.keyboard.press("ArrowUp")
+        expect(first).to_be_checked()
+        tab_to(page, question.get_by_role("button", name="Check my answer"))
+        page.keyboard.press("Enter")
+        expect(question.locator(".feedback--right")).to_contain_text("Right")
+        expect(question.get_by_role("button", name="Check my answer")).to_be_focused()
+        page.watch.assert_clean()

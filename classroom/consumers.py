@@ -1,0 +1,299 @@
+"""A room's WebSocket: a thin adapter between people's frames, the room's log and its groups.
+
+Every change goes through the log first (classroom/services.py); only then is it sent to the
+room's channel-layer groups, which may be on another server process. Each socket folds the records
+it receives into its own copy of the room and draws them for its person. A record that arrives out
+of order waits for the one before it; one that never comes makes the socket reload the room from
+the log, so nothing the log holds is ever missing from a screen for long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from classroom import identity, services
+from classroom.frames import decode
+from classroom.polls import poll_question
+from classroom.rendering import error_frame, full_frame, record_frame, render_panels, touched
+from classroom.room import TEACHER, RoomRefused, audience
+from classroom.writer import writer_for
+from simulator.frames import FrameError, RateLimiter
+
+logger = logging.getLogger(__name__)
+
+CLOSE_NOT_IN_ROOM = 4003  # documented in docs/protocol.md
+CLOSE_RATE_LIMITED = 4008
+# The room's messaging is down: the page keeps reconnecting after this code (see room.html).
+CLOSE_LAYER_DOWN = 4503
+MAX_REFUSED_FRAMES = 90
+# How long a socket waits for a missing record before it reloads the room from the log.
+GAP_WAIT_S = 1.0
+# Panels many records touch are redrawn at most this often.
+REDRAW_S = 0.15
+DEADLINE_CHECK_S = 1.0
+LAYER_CHECK_S = 2.0
+LAYER_TIMEOUT_S = 10.0
+
+
+def group_names(code: str, actor: str) -> tuple[str, str]:
+    """The room's group, and the one for this person's private records."""
+    personal = f"room-{code}-teacher" if actor == TEACHER else f"room-{code}-p-{actor}"
+    return f"room-{code}", personal
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        # With Redis gone, the channel layer raises from deep inside the receive loop; the socket
+        # is closed with a code that makes the page reconnect, and the room resumes from its log.
+        try:
+            await super().__call__(scope, receive, send)
+        except (ConnectionError, OSError, TimeoutError) as error:
+            logger.warning("room socket lost its channel layer: %s", error)
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
+        except Exception as error:  # redis-py's own errors do not all derive from OSError
+            if type(error).__module__.startswith("redis"):
+                logger.warning("room socket lost its channel layer: %s", error)
+                with contextlib.suppress(Exception):
+                    await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
+            else:
+                raise
+
+    async def connect(self):
+        self.code = services.normalise_code(self.scope["url_route"]["kwargs"]["code"])
+        self.limiter = RateLimiter()
+        self.state = None
+        self.waiting: dict[int, dict] = {}
+        self.dirty: set[str] = set()
+        self.redraw_pending = False
+        self.gap_timer = False
+        self.tasks: set[asyncio.Task] = set()
+        self.groups_joined: tuple[str, ...] = ()
+        self.actor = await database_sync_to_async(identity.actor_for_scope)(self.scope, self.code)
+        await self.accept()
+        if self.actor is None:
+            await self.send_json(
+                error_frame("not_in_room", "Join this room with its code before you connect.")
+            )
+            await self.close(code=CLOSE_NOT_IN_ROOM)
+            return
+        self.groups_joined = group_names(self.code, self.actor)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.reload()
+        self._spawn(self._watch_deadlines())
+        self._spawn(self._watch_layer())
+
+    async def disconnect(self, code):
+        for task in list(self.tasks):
+            task.cancel()
+        for group in self.groups_joined:
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    # -- frames in --------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.actor is None:
+            return
+        if not self.limiter.allow():
+            if self.limiter.refused > MAX_REFUSED_FRAMES:
+                await self.close(code=CLOSE_RATE_LIMITED)
+                return
+            await self.send_json(
+                error_frame("rate_limited", "Too many frames: at most 30 a second.")
+            )
+            return
+        try:
+            action, fields = decode(text_data, bytes_data)
+        except FrameError as error:
+            await self.send_json(error_frame(error.code, error.message))
+            return
+        if action == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if action == "sync":
+            await self.reload()
+            return
+        if action == "poll":
+            try:
+                question = poll_question(fields["question"])
+            except Exception as error:  # a broken quiz bank must not take the room down
+                logger.warning("poll questions unavailable: %s", error)
+                question = None
+            if question is None:
+                await self.send_json(error_frame("refused", "There is no such question."))
+                return
+            fields = {"question": question.as_fields()}
+        await self.act(action, fields)
+
+    async def act(self, action: str, fields: dict) -> None:
+        try:
+            records = await writer_for(self.code).submit(self.actor, action, fields)
+        except RoomRefused as refusal:
+            await self.broadcast(refusal.records)
+            await self.send_json(error_frame("refused", str(refusal)))
+            return
+        await self.broadcast(records)
+
+    async def broadcast(self, records: list[dict]) -> None:
+        room_group = f"room-{self.code}"
+        for record in records:
+            message = {"type": "room.record", "record": record}
+            concerned = audience(record)
+            if concerned is None:
+                await self.channel_layer.group_send(room_group, message)
+            else:
+                await self.channel_layer.group_send(f"room-{self.code}-teacher", message)
+                await self.channel_layer.group_send(f"room-{self.code}-p-{concerned}", message)
+
+    # -- records in, from the groups --------------------------------------------------------
+
+    async def room_record(self, event):
+        record = event["record"]
+        if self.state is None:
+            return
+        if self._seen(record):
+            return
+        if not self._next(record):
+            self.waiting[record["seq"]] = record
+            if not self.gap_timer:
+                self.gap_timer = True
+                self._spawn(self._reload_if_still_missing(record["seq"]))
+            return
+        await self._show(record)
+        while True:
+            ready = next((r for r in self.waiting.values() if self._next(r)), None)
+            if ready is None:
+                break
+            del self.waiting[ready["seq"]]
+            await self._show(ready)
+
+    def _seen(self, record: dict) -> bool:
+        if self.actor == TEACHER or audience(record) is None:
+            reference = self.state.seq if self.actor == TEACHER else self.state.public_seq
+            return record["seq"] <= reference
+        return False
+
+    def _next(self, record: dict) -> bool:
+        """Whether nothing this socket should have seen is missing before `record`."""
+        if self.actor == TEACHER:
+            return record["seq"] == self.state.seq + 1
+        if audience(record) is None:
+            return record.get("prev") == self.state.public_seq
+        return True
+
+    async def _show(self, record: dict) -> None:
+        self.state.apply(record)
+        panels = touched(record, self.actor)
+        mine = record_frame(self.state, self.actor, record)
+        await self.send_json(mine)
+        if mine["for_you"]:
+            panels.discard("inbox")
+        if record["type"] == "closed":
+            await self.reload()
+            return
+        if panels:
+            self.dirty |= panels
+            if not self.redraw_pending:
+                self.redraw_pending = True
+                self._spawn(self._redraw_soon())
+
+    async def _redraw_soon(self) -> None:
+        await asyncio.sleep(REDRAW_S)
+        self.redraw_pending = False
+        self.gap_timer = False
+        panels, self.dirty = self.dirty, set()
+        if panels and self.state is not None:
+            content = render_panels(self.state, self.actor, panels)
+            await self.send_json({"type": "panels", "seq": self.state.seq, "content": content})
+
+    async def _reload_if_still_missing(self, seq: int) -> None:
+        """One timer at a time: if the record that had to wait is still waiting, the one before
+        it is lost, and the room is read again from the log."""
+        await asyncio.sleep(GAP_WAIT_S)
+        self.gap_timer = False
+        if seq in self.waiting:
+            await self.reload()
+        elif self.waiting:
+            self.gap_timer = True
+            self._spawn(self._reload_if_still_missing(min(self.waiting)))
+
+    async def reload(self) -> None:
+        """The room as the log has it now, drawn whole (connect, sync, or a record gone astray)."""
+        state, log = await database_sync_to_async(_load)(self.code)
+        if state is None:
+            self.state, self.waiting = None, {}
+            await self.send_json(error_frame("not_in_room", "This room no longer exists."))
+            await self.close(code=CLOSE_NOT_IN_ROOM)
+            return
+        self.state = state
+        self.waiting = {s: r for s, r in self.waiting.items() if s > state.seq}
+        await self.send_json(full_frame(state, self.actor, log))
+
+    async def _watch_deadlines(self) -> None:
+        """Times out a command nobody answered, even if nobody else in the room acts."""
+        while True:
+            await asyncio.sleep(DEADLINE_CHECK_S)
+            if self.state is None or not self.state.open:
+                continue
+            now = services.now_ms()
+            due = any(
+                m["kind"] == "command"
+                and m["status"] == "pending"
+                and m["deadline"] <= now
+                and (self.actor == TEACHER or m["assignee"] == self.actor)
+                for m in self.state.messages.values()
+            )
+            if due:
+                records = await database_sync_to_async(services.room_settle)(code=self.code)
+                if records:
+                    await self.broadcast(records)
+                else:
+                    # Someone else recorded the time-out and its record has not reached this
+                    # socket: read the room again rather than asking every second.
+                    await self.reload()
+
+    async def _watch_layer(self) -> None:
+        """Notices a channel layer that went away, and closes so the page reconnects.
+
+        Joining the groups again is harmless when all is well, fails while Redis is down, and
+        after Redis comes back empty it is what puts this socket back in its room. Closing (rather
+        than waiting) makes the page reconnect and reload the room from its log, so records sent
+        while the layer was down are not missed.
+        """
+        while True:
+            await asyncio.sleep(LAYER_CHECK_S)
+            try:
+                for group in self.groups_joined:
+                    await asyncio.wait_for(
+                        self.channel_layer.group_add(group, self.channel_name), LAYER_TIMEOUT_S
+                    )
+            except TimeoutError:
+                # A slow answer from a busy process or Redis is not an outage; try again later.
+                continue
+            except Exception as error:
+                logger.warning("room %s lost its channel layer: %r", self.code, error)
+                await self.close(code=CLOSE_LAYER_DOWN)
+                return
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("room task failed: %s", task.exception())
+
+
+def _load(code: str):
+    state = services.room_state(code)
+    log = services.room_log_tail(code) if state is not None else []
+    return state, log

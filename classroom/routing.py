@@ -1,0 +1,7 @@
+from django.urls import path
+
+from classroom.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/classroom/<str:code>/", RoomConsumer.as_asgi()),
+]

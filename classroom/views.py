@@ -1,0 +1,172 @@
+"""Classroom pages: join by code, open a room, the learner's and the teacher's room, the review.
+
+The room itself lives on its WebSocket; these views only let people in and draw the first frame,
+so that the page shows the room even before the socket connects.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from classroom import identity, services, throttle
+from classroom.models import Room
+from classroom.rendering import context
+from classroom.room import NAME_MAX, TEACHER, RoomRefused
+from simulator.engine import list_scenarios, load_scenario
+
+logger = logging.getLogger(__name__)
+
+
+def _home(request, *, error: str = "", status: int = 200, code: str = "", name: str = ""):
+    teacher = services.is_teacher(request.user)
+    rooms = Room.objects.filter(teacher=request.user)[:20] if teacher else []
+    scenarios = [load_scenario(n) for n in list_scenarios()]
+    return render(
+        request,
+        "classroom/home.html",
+        {
+            "error": error,
+            "code": code or request.GET.get("code", "")[:12],
+            "name": name,
+            "name_max": NAME_MAX,
+            "is_teacher": teacher,
+            "rooms": rooms,
+            "scenarios": scenarios,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def classroom_home(request):
+    return _home(request)
+
+
+@require_POST
+def room_join(request):
+    address = request.META.get("REMOTE_ADDR", "")
+    raw_code = request.POST.get("code", "")
+    name = request.POST.get("name", "")[:200]
+    try:
+        if throttle.join_blocked(address):
+            return _home(
+                request,
+                error="Too many wrong codes from here. Wait a few minutes, then try again.",
+                status=429,
+            )
+    except Exception:
+        logger.warning("join throttle unavailable", exc_info=False)
+        return _home(request, error="The classroom is reconnecting; try again shortly.", status=503)
+    code = services.normalise_code(raw_code)
+    room = Room.objects.filter(code=code, is_open=True).first() if code else None
+    if room is None:
+        throttle.join_failed(address)
+        return _home(
+            request,
+            error="No open room has that code. Check it with your teacher.",
+            status=404,
+            code=raw_code[:12],
+            name=name,
+        )
+    if identity.actor_for(user=request.user, session=request.session, code=code) == TEACHER:
+        return redirect("classroom-teach", code=code)
+    existing = identity.learner_id(request.session, code)
+    state = services.room_state(code)
+    if existing and state is not None and existing in state.participants:
+        return redirect("classroom-room", code=code)
+    before = state.seq if state is not None else 0
+    try:
+        pid = services.participant_join(code=code, name=name)
+    except RoomRefused as refusal:
+        _announce(code, getattr(refusal, "records", []))
+        return _home(request, error=str(refusal), status=400, code=code, name=name)
+    identity.remember(request.session, code, pid)
+    _announce(code, [r for r in services.room_log_tail(code, limit=20) if r["seq"] > before])
+    return redirect("classroom-room", code=code)
+
+
+def _announce(code: str, records: list[dict]) -> None:
+    """Sends what a join appended (the `joined` record, and any time-outs settled before it) to
+    the room's sockets. They hear of records only through the room's group: without this the
+    teacher would not see a newcomer until the next message. A record a socket already has is
+    ignored by it, so sending one twice is harmless."""
+    if not records:
+        return
+    send = async_to_sync(get_channel_layer().group_send)
+    try:
+        for record in records:
+            send(f"room-{code}", {"type": "room.record", "record": record})
+    except Exception as error:  # the join is in the log; sockets catch up on the next record
+        logger.warning("could not announce a join to room %s: %s", code, error)
+
+
+@require_POST
+def room_open(request):
+    if not services.is_teacher(request.user):
+        raise PermissionDenied("Only teachers can open rooms.")
+    scenario = request.POST.get("scenario", "order-flow")
+    if scenario not in list_scenarios():
+        return _home(request, error="Pick one of the listed flows.", status=400)
+    title = " ".join(request.POST.get("title", "").split())[:80]
+    room = services.room_open(teacher=request.user, scenario=scenario, title=title)
+    return redirect("classroom-teach", code=room.code)
+
+
+def _room_or_404(code: str) -> tuple[str, Room]:
+    normalised = services.normalise_code(code)
+    room = Room.objects.filter(code=normalised).first() if normalised else None
+    if room is None:
+        raise Http404("There is no room with that code.")
+    return normalised, room
+
+
+def _page(request, code: str, viewer: str, template: str):
+    state = services.room_state(code)
+    ctx = context(state, viewer)
+    ctx.update(
+        oob=False,
+        lines=services.room_log_tail(code),
+        socket_url=f"/ws/classroom/{code}/",
+        join_url=request.build_absolute_uri(reverse("classroom-home")),
+    )
+    return render(request, template, ctx)
+
+
+@require_GET
+def room_page(request, code):
+    code, _ = _room_or_404(code)
+    actor = identity.actor_for(user=request.user, session=request.session, code=code)
+    if actor == TEACHER:
+        return redirect("classroom-teach", code=code)
+    state = services.room_state(code)
+    if actor is None or actor not in state.participants:
+        return redirect(f"{reverse('classroom-home')}?code={code}")
+    return _page(request, code, actor, "classroom/room.html")
+
+
+@require_GET
+def teach_page(request, code):
+    code, _ = _room_or_404(code)
+    if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
+        raise PermissionDenied("Only this room's teacher can run it.")
+    return _page(request, code, TEACHER, "classroom/teach.html")
+
+
+@require_GET
+def review_page(request, code):
+    code, room = _room_or_404(code)
+    if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
+        raise PermissionDenied("Only this room's teacher can read its log.")
+    return render(
+        request,
+        "classroom/review.html",
+        {"room": room, "records": services.room_log(room), "state": services.room_state(code)},
+    )

@@ -1,0 +1,70 @@
+// Keeps a room page pleasant while the server redraws its panels: says whether the socket is
+// connected, keeps what a learner is typing (a rejection reason) across redraws, keeps the log
+// scrolled to the newest line, and marks an inbox item that has just arrived. The room's state
+// always comes from the server; nothing here decides anything.
+(() => {
+  let kept = null;
+
+  function setConnection(state, text) {
+    const status = document.getElementById("room-connection");
+    if (!status) return;
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+
+  function keepTyping() {
+    const fields = document.querySelectorAll("#room-inbox input[type=text], #room-poll input:checked");
+    const active = document.activeElement;
+    kept = {
+      values: Array.from(fields, (field) => [field.id, field.value]).filter(([id]) => id),
+      focus: active && active.id ? active.id : null,
+    };
+  }
+
+  function restoreTyping() {
+    if (!kept) return;
+    for (const [id, value] of kept.values) {
+      const field = document.getElementById(id);
+      if (field && field.type === "text" && !field.value) field.value = value;
+    }
+    if (kept.focus && document.activeElement === document.body) {
+      const field = document.getElementById(kept.focus);
+      if (field) field.focus();
+    }
+    kept = null;
+  }
+
+  document.addEventListener("htmx:ws:before:message:incoming", keepTyping);
+
+  document.addEventListener("htmx:ws:after:message:incoming", (event) => {
+    let frame;
+    try {
+      frame = JSON.parse(event.detail.message.data);
+    } catch {
+      return;
+    }
+    restoreTyping();
+    // Connected only once the room itself has arrived: a socket the server closes at once (its
+    // messaging is down) must not flash "Connected".
+    if (frame.type === "room") setConnection("open", "Connected");
+    if (frame.type !== "error") {
+      const box = document.getElementById("room-error");
+      if (box && frame.type === "update") box.textContent = "";
+    }
+    if (frame.for_you && frame.record && frame.record.mid) {
+      const item = document.getElementById(`inbox-${frame.record.mid}`);
+      if (item) item.classList.add("inbox-item--new");
+    }
+    const log = document.querySelector(".log__scroll");
+    if (log) log.scrollTop = log.scrollHeight;
+  });
+
+  document.addEventListener("htmx:ws:close", (event) => {
+    const code = event.detail && event.detail.code;
+    if (code === 4003) {
+      setConnection("closed", "You are not in this room. Join it again with its code.");
+    } else {
+      setConnection("closed", "Connection lost: reconnecting. Nothing in the room is lost.");
+    }
+  });
+})();

@@ -1,0 +1,332 @@
+"""A whole class in Chromium: a teacher runs a room, two learners play the order flow's services.
+
+Each person has a browser context of their own (their own session cookie), as three laptops
+would; the server is the live daphne process on the test database.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CSP_LISTENER, PageWatch
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-teaching-passphrase-that-is-long-81"
+
+
+def in_a_thread(work):
+    """Runs database work where no event loop runs: Playwright's sync API keeps one in ours."""
+
+    def run():
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+@pytest.fixture(scope="class")
+def teacher_account(django_db_blocker, site_server):
+    """A staff account the server process can see: written outside any test transaction."""
+    from django.contrib.auth import get_user_model
+
+    username = f"teacher-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        user = in_a_thread(
+            lambda: get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
+        )
+    yield username
+    with django_db_blocker.unblock():
+        in_a_thread(user.delete)  # and its rooms with it, so no later test meets them
+
+
+@pytest.fixture
+def person(browser, site_server):
+    """Opens another person's browser: `person()` -> a page with its own cookies."""
+    contexts = []
+
+    def open_one(width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            base_url=site_server.url, viewport={"width": width, "height": height}
+        )
+        context.add_init_script(CSP_LISTENER)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.watch = PageWatch(page)
+        return page
+
+    yield open_one
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/?next=/classroom/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/classroom/")
+
+
+def open_room(page, title: str = "") -> str:
+    """From the classroom page, opens a room on the order flow; its code."""
+    if title:
+        page.get_by_label("Title (optional)").fill(title)
+    page.get_by_label("Flow to run").select_option("order-flow")
+    page.get_by_role("button", name="Open a room").click()
+    page.wait_for_url(re.compile(r"/classroom/[A-Z0-9]{6}/teach/$"))
+    connected(page)
+    return page.locator(".room-code--big").inner_text().strip()
+
+
+def connected(page) -> None:
+    expect(page.locator("#room-connection")).to_have_attribute("data-state", "open")
+
+
+def join(page, code: str, name: str) -> None:
+    page.goto("/classroom/")
+    page.get_by_label("Room code").fill(code.lower())
+    page.get_by_label("Your display name").fill(name)
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.wait_for_url(f"**/classroom/{code}/")
+    connected(page)
+
+
+def inbox_item(page, name: str):
+    return page.locator("#room-inbox .inbox-item").filter(has_text=name)
+
+
+def board_row(page, name: str):
+    return page.locator("#room-board tbody tr").filter(has_text=name).first
+
+
+class TestClassroom:
+    def test_a_class_plays_the_order_flow_and_answers_a_poll(
+        self, page, person, teacher_account, assert_accessible, screenshot
+    ):
+        teacher = page
+        sign_in(teacher, teacher_account)
+        screenshot(teacher, "classroom-home-teacher")
+        assert_accessible(teacher)
+        code = open_room(teacher, title="Group B")
+        expect(teacher.locator("#room-status")).to_contain_text(f"Room {code} is open")
+
+        ana, ben = person(), person()
+        ana.goto("/classroom/")
+        screenshot(ana, "classroom-home")
+        assert_accessible(ana)
+        join(ana, code, "Ana")
+        join(ben, code, "Ben")
+        expect(teacher.locator("#room-status")).to_contain_text("2 in the room")
+
+        ana.get_by_label("Subscribe to order-events as").select_option("Email")
+        ana.locator("form").filter(
+            has=ana.get_by_label("Subscribe to order-events as")
+        ).get_by_role("button", name="Subscribe").click()
+        expect(ana.locator("#room-role")).to_contain_text("playing Email on order-events")
+        ben.get_by_label("Run an instance of").select_option("Payment")
+        ben.get_by_role("button", name="Start instance").click()
+        expect(ben.locator("#room-role")).to_contain_text("playing Payment#1")
+        roster = teacher.locator("#room-roster")
+        expect(roster).to_contain_text("Payment#1: Ben")
+        expect(roster.locator(".roster-topic").first).to_contain_text("Ana")
+
+        # The teacher walks the whole script, one message at a time.
+        steps = [
+            "Checkout sends PlaceOrder",
+            "Order publishes OrderPlaced",
+            "Order sends ProcessPayment",
+            "Payment publishes PaymentCompleted",
+            "Order sends ShipOrder",
+            "Fulfillment publishes OrderShipped",
+        ]
+        for step in steps:
+            button = teacher.get_by_role("button", name=f"Next: {step}")
+            button.click()
+            expect(button).to_have_count(0)
+        expect(teacher.locator("#room-controls")).to_contain_text("script is finished")
+
+        # An event reaches the subscriber, who still has it after a reload.
+        placed = inbox_item(ana, "OrderPlaced")
+        expect(placed).to_contain_text("it already happened")
+        expect(inbox_item(ana, "ProcessPayment")).to_have_count(0)
+        expect(inbox_item(ben, "OrderPlaced")).to_have_count(0)
+        ana.reload()
+        connected(ana)
+        expect(ana.locator("#room-role")).to_contain_text("playing Email on order-events")
+        expect(inbox_item(ana, "OrderPlaced")).to_have_count(1)
+        screenshot(ana, "classroom-learner")
+        assert_accessible(ana)
+        ana.get_by_role("button", name="Acknowledge OrderPlaced").click()
+        expect(ana.locator("#room-inbox .inbox__done")).to_contain_text("OrderPlaced: Acknowledged")
+        expect(inbox_item(ana, "OrderPlaced")).to_have_count(0)
+
+        # A command reaches the one instance, who refuses it with a reason.
+        payment = inbox_item(ben, "ProcessPayment")
+        expect(payment).to_contain_text("for you alone as Payment#1")
+        payment.get_by_label("Reason").fill("card declined")
+        payment.get_by_role("button", name="Reject").click()
+        expect(ben.locator("#room-inbox .inbox__done")).to_contain_text(
+            "ProcessPayment: Rejected (card declined)"
+        )
+
+        expect(board_row(teacher, "OrderPlaced")).to_contain_text("1 of 1 acknowledged")
+        expect(board_row(teacher, "ProcessPayment")).to_contain_text("Payment#1: Ben alone")
+        expect(board_row(teacher, "ProcessPayment")).to_contain_text("Rejected: card declined")
+        expect(board_row(teacher, "PaymentCompleted")).to_contain_text(
+            "nobody in the room subscribed to payment-events"
+        )
+        log = teacher.locator("#room-log-lines")
+        expect(log).to_contain_text("Ben (Payment#1) rejected ProcessPayment: card declined.")
+
+        # A live poll: answers come in as a histogram, then the answer is revealed.
+        question = teacher.get_by_label(re.compile(r"^Question\b"))
+        question.select_option(index=0)
+        prompt = question.locator("option").first.inner_text().split(": ", 1)[1][:40]
+        teacher.get_by_role("button", name="Ask the room").click()
+        for learner, choice in ((ana, 0), (ben, 1)):
+            expect(learner.locator("#room-poll")).to_contain_text(prompt.rstrip("…"))
+            learner.locator("#room-poll .poll__choice").nth(choice).click()
+            learner.get_by_role("button", name="Answer", exact=True).click()
+            expect(learner.locator("#room-poll")).to_contain_text("Answer received")
+        expect(teacher.locator("#room-poll")).to_contain_text("2 of 2 answered")
+        counts = teacher.locator("#room-poll .histogram__count")
+        expect(counts.nth(0)).to_have_text("1")
+        expect(counts.nth(1)).to_have_text("1")
+        screenshot(teacher, "classroom-teacher")
+        assert_accessible(teacher)
+        teacher.get_by_role("button", name="Reveal the answer").click()
+        for learner in (ana, ben):
+            expect(learner.locator("#room-poll")).to_contain_text("(right answer)")
+            expect(learner.locator("#room-poll .poll__explanation")).not_to_be_empty()
+
+        # Closing the room: everyone sees it, and the log stays for the teacher.
+        teacher.get_by_role("button", name="Close the room").click()
+        for everyone in (teacher, ana, ben):
+            expect(everyone.locator("#room-status")).to_contain_text("This room is closed.")
+        expect(ana.get_by_role("button", name="Subscribe")).to_have_count(0)
+        teacher.get_by_role("link", name="read later").click()
+        teacher.wait_for_url(f"**/classroom/{code}/log/")
+        review = teacher.locator(".review-log")
+        for line in (
+            "Ana joined the room.",
+            "Ana acknowledged OrderPlaced.",
+            "Ben (Payment#1) rejected ProcessPayment: card declined.",
+            "The poll's answer was revealed (2 answered).",
+            "The teacher closed the room.",
+        ):
+            expect(review).to_contain_text(line)
+        screenshot(teacher, "classroom-review")
+        assert_accessible(teacher)
+
+        # A closed room's code no longer lets anyone in.
+        late = person()
+        late.goto("/classroom/")
+        late.get_by_label("Room code").fill(code)
+        late.get_by_label("Your display name").fill("Late")
+        late.get_by_role("button", name="Join", exact=True).click()
+        expect(late.locator("#join-error")).to_have_text(
+            "No open room has that code. Check it with your teacher."
+        )
+        # The refused join answers 404, which the browser reports as a failed load; nothing else.
+        assert late.watch.page_errors == []
+        assert late.watch.csp_violations() == []
+        assert all("404" in message for message in late.watch.console_errors)
+        for everyone in (teacher, ana, ben):
+            everyone.watch.assert_clean()
+
+    def test_a_learner_plays_with_the_keyboard_alone(self, page, person, teacher_account):
+        teacher = page
+        sign_in(teacher, teacher_account)
+        code = open_room(teacher)
+        learner = person()
+        join(learner, code, "Kim")
+
+        tab_to(learner, learner.get_by_label("Run an instance of"))
+        learner.keyboard.type("Payment")
+        tab_to(learner, learner.get_by_role("button", name="Start instance"))
+        learner.keyboard.press("Enter")
+        expect(learner.locator("#room-role")).to_contain_text("playing Payment#1")
+
+        teacher.get_by_label(re.compile(r"^Command\b")).select_option("ProcessPayment")
+        teacher.get_by_role("button", name="Send to one instance").click()
+        teacher.get_by_label(re.compile(r"^Command\b")).select_option("ProcessPayment")
+        teacher.get_by_role("button", name="Send to one instance").click()
+        expect(learner.locator("#room-inbox .inbox-item")).to_have_count(2)
+        tab_to(learner, learner.get_by_role("button", name="Accept ProcessPayment").first)
+        learner.keyboard.press("Enter")
+        expect(learner.locator("#room-inbox .inbox-item")).to_have_count(1)
+        tab_to(learner, learner.get_by_label("Reason"))
+        learner.keyboard.type("out of stock")
+        learner.keyboard.press("Enter")
+        expect(learner.locator("#room-inbox .inbox__done")).to_contain_text(
+            "ProcessPayment: Rejected (out of stock)"
+        )
+
+        tab_to(learner, learner.get_by_role("button", name="Leave my role"))
+        learner.keyboard.press("Space")
+        expect(learner.locator("#room-role")).to_contain_text("watching without a role")
+        tab_to(learner, learner.get_by_label("Subscribe to order-events as"))
+        learner.keyboard.type("Email")
+        tab_to(learner, learner.get_by_role("button", name="Subscribe").first)
+        learner.keyboard.press("Enter")
+        expect(learner.locator("#room-role")).to_contain_text("playing Email on order-events")
+
+        teacher.get_by_label(re.compile(r"^Event\b")).select_option("OrderPlaced")
+        teacher.get_by_role("button", name="Publish to every subscriber").click()
+        acknowledge = learner.get_by_role("button", name="Acknowledge OrderPlaced")
+        tab_to(learner, acknowledge)
+        learner.keyboard.press("Enter")
+        expect(acknowledge).to_have_count(0)
+
+        teacher.get_by_role("button", name="Ask the room").click()
+        first_choice = learner.locator("#room-poll input[name=choice]").first
+        tab_to(learner, first_choice)
+        learner.keyboard.press("ArrowDown")
+        learner.keyboard.press("Enter")
+        expect(learner.locator("#room-poll")).to_contain_text("Answer received")
+        expect(learner.locator("#room-poll input[name=choice]").nth(1)).to_be_checked()
+        expect(teacher.locator("#room-poll")).to_contain_text("1 of 1 answered")
+        teacher.get_by_role("button", name="Close the room").click()
+        learner.watch.assert_clean()
+        teacher.watch.assert_clean()
+
+    def test_the_learner_page_fits_a_phone(self, person, teacher_account, page, screenshot):
+        sign_in(page, teacher_account)
+        code = open_room(page)
+        phone = person(width=390, height=844)
+        phone.emulate_media(reduced_motion="reduce")  # and the screenshot shows no half-faded item
+        join(phone, code, "Pat")
+        phone.get_by_label("Subscribe to order-events as").select_option("Email")
+        phone.get_by_role("button", name="Subscribe").first.click()
+        expect(phone.locator("#room-role")).to_contain_text("playing Email on order-events")
+        page.get_by_label(re.compile(r"^Event\b")).select_option("OrderPlaced")
+        page.get_by_role("button", name="Publish to every subscriber").click()
+        expect(inbox_item(phone, "OrderPlaced")).to_have_count(1)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone, "classroom-learner-phone")
+        phone.goto("/classroom/")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone, "classroom-home-phone")
+        page.get_by_role("button", name="Close the room").click()
+        phone.watch.assert_clean()
+
+
+def tab_to(page, locator, limit: int = 80) -> None:
+    """Presses Tab until `locator` has the focus, as a keyboard user would reach it."""
+    locator.wait_for()
+    for _ in range(limit):
+        if locator.evaluate("(el) => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")

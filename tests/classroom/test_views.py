@@ -1,0 +1,252 @@
+"""The classroom's pages: joining by code, opening a room, who may see which page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from classroom import services, throttle
+from classroom.models import Room
+from classroom.room import TEACHER
+
+pytestmark = pytest.mark.django_db
+
+
+def post_join(client: Client, code: str, name: str = "Ana"):
+    return client.post("/classroom/join/", {"code": code, "name": name})
+
+
+def pid_in(client: Client, code: str) -> str | None:
+    return (client.session.get("classroom_rooms") or {}).get(code)
+
+
+@pytest.fixture
+def teacher_client(teacher_user):
+    client = Client()
+    client.force_login(teacher_user)
+    return client
+
+
+# -- the home page -------------------------------------------------------------------------------
+
+
+def test_a_learner_sees_the_join_form_and_no_way_to_open_a_room(client):
+    response = client.get("/classroom/?code=k7qmx2")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Join a room" in html
+    assert 'value="k7qmx2"' in html
+    assert "Open a room" not in html
+    assert "Sign in</a> with a teacher account" in html
+
+
+def test_a_teacher_sees_the_form_to_open_a_room_and_their_rooms(teacher_client, room):
+    html = teacher_client.get("/classroom/").content.decode()
+    assert "Open a room" in html
+    assert room.code in html
+    assert f"/classroom/{room.code}/teach/" in html
+    assert f"/classroom/{room.code}/log/" in html
+
+
+def test_a_signed_in_learner_who_is_no_teacher_cannot_open_a_room(client, room):
+    client.force_login(get_user_model().objects.create_user("learner"))
+    html = client.get("/classroom/").content.decode()
+    assert "Open a room" not in html
+    assert room.code not in html
+    assert client.post("/classroom/open/", {"scenario": "order-flow"}).status_code == 403
+    assert Room.objects.count() == 1
+
+
+# -- joining -------------------------------------------------------------------------------------
+
+
+def test_a_right_code_joins_and_remembers_the_learner(client, room):
+    response = post_join(client, f" {room.code.lower()[:3]} {room.code.lower()[3:]} ", "  Ana  ")
+    assert response.status_code == 302
+    assert response["Location"] == f"/classroom/{room.code}/"
+    pid = pid_in(client, room.code)
+    state = services.room_state(room.code)
+    assert state.participants[pid]["name"] == "Ana"
+    page = client.get(f"/classroom/{room.code}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "You are <strong>Ana</strong>" in html
+    assert f'hx-ws:connect="/ws/classroom/{room.code}/"' in html
+    assert "Ana joined the room." in html
+
+
+def test_joining_again_reuses_the_same_learner(client, room):
+    post_join(client, room.code, "Ana")
+    pid = pid_in(client, room.code)
+    response = post_join(client, room.code, "Another name")
+    assert response.status_code == 302
+    assert pid_in(client, room.code) == pid
+    assert list(services.room_state(room.code).participants) == [pid]
+
+
+def test_a_taken_or_missing_name_is_refused_with_a_message(client, room):
+    post_join(Client(), room.code, "Ana")
+    response = post_join(client, room.code, "ana")
+    assert response.status_code == 400
+    assert "already called ana" in response.content.decode()
+    response = post_join(client, room.code, "   ")
+    assert response.status_code == 400
+    assert "Your display name is missing." in response.content.decode()
+    assert pid_in(client, room.code) is None
+
+
+def test_a_display_name_is_shown_as_text_never_as_markup(client, room):
+    post_join(client, room.code, "<b>Ana</b>")
+    html = client.get(f"/classroom/{room.code}/").content.decode()
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in html
+    assert "<b>Ana</b>" not in html
+
+
+def test_a_wrong_code_is_a_404_with_a_message(client, room):
+    response = post_join(client, "ZZZZZZ", "Ana")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "No open room has that code." in html
+    assert 'value="ZZZZZZ"' in html
+    assert 'value="Ana"' in html
+    assert post_join(client, "not a code at all", "Ana").status_code == 404
+
+
+def test_twenty_wrong_codes_from_one_address_block_even_the_right_one(client, room):
+    for _ in range(throttle.FAILED_JOINS_ALLOWED):
+        assert post_join(client, "ZZZZZZ").status_code == 404
+    response = post_join(client, room.code)
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+    assert pid_in(client, room.code) is None
+    # Another address, say a classmate at home, is not held back.
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert post_join(other, room.code, "Ben").status_code == 302
+
+
+def test_right_codes_do_not_count_as_guesses(room):
+    for n in range(throttle.FAILED_JOINS_ALLOWED + 5):
+        assert post_join(Client(), room.code, f"Learner {n}").status_code == 302
+
+
+def test_a_closed_room_can_no_longer_be_joined(client, room):
+    services.room_act(code=room.code, actor=TEACHER, action="close", fields={})
+    response = post_join(client, room.code)
+    assert response.status_code == 404
+    assert "No open room has that code." in response.content.decode()
+
+
+def test_the_teacher_joining_their_own_room_goes_to_the_teaching_page(teacher_client, room):
+    response = post_join(teacher_client, room.code, "Teacher")
+    assert response["Location"] == f"/classroom/{room.code}/teach/"
+    assert services.room_state(room.code).participants == {}
+    response = teacher_client.get(f"/classroom/{room.code}/")
+    assert response["Location"] == f"/classroom/{room.code}/teach/"
+
+
+def test_joining_needs_a_post(client):
+    assert client.get("/classroom/join/").status_code == 405
+
+
+# -- the room pages ------------------------------------------------------------------------------
+
+
+def test_the_learner_page_needs_having_joined(client, room):
+    response = client.get(f"/classroom/{room.code}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/classroom/?code={room.code}"
+
+
+def test_a_learner_can_read_a_closed_room_they_were_in(client, room):
+    post_join(client, room.code)
+    services.room_act(code=room.code, actor=TEACHER, action="close", fields={})
+    html = client.get(f"/classroom/{room.code}/").content.decode()
+    assert "This room is closed." in html
+    assert "Subscribe" not in html
+
+
+@pytest.mark.parametrize("page", ["teach/", "log/"])
+def test_only_the_rooms_teacher_sees_its_teaching_page_and_log(client, room, page):
+    url = f"/classroom/{room.code}/{page}"
+    assert client.get(url).status_code == 403
+    post_join(client, room.code)
+    assert client.get(url).status_code == 403
+    other = Client()
+    other.force_login(get_user_model().objects.create_user("other-teacher", is_staff=True))
+    assert other.get(url).status_code == 403
+
+
+def test_the_teacher_runs_the_room_from_its_teaching_page(teacher_client, room):
+    post_join(Client(), room.code, "Ana")
+    response = teacher_client.get(f"/classroom/{room.code}/teach/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert room.code in html
+    assert "Run the flow" in html
+    assert "Next: Checkout sends PlaceOrder" in html
+    assert "Close the room" in html
+    assert "Ana joined the room." in html
+    assert "http://testserver/classroom/" in html
+
+
+def test_opening_a_room_leads_to_its_teaching_page(teacher_client):
+    response = teacher_client.post(
+        "/classroom/open/", {"scenario": "competing-consumers", "title": "  Group   B "}
+    )
+    room = Room.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/classroom/{room.code}/teach/"
+    assert room.title == "Group B"
+    assert room.scenario == "competing-consumers"
+    assert room.is_open
+    response = teacher_client.post("/classroom/open/", {"scenario": "no-such-flow"})
+    assert response.status_code == 400
+    assert "Pick one of the listed flows." in response.content.decode()
+    assert Room.objects.count() == 1
+
+
+def test_the_log_page_reads_every_record_of_a_closed_room(teacher_client, room):
+    pid = services.participant_join(code=room.code, name="Ana")
+    services.room_act(
+        code=room.code,
+        actor=pid,
+        action="role",
+        fields={"kind": "subscriber", "service": "Email", "topic": "order-events"},
+    )
+    services.room_act(
+        code=room.code, actor=TEACHER, action="publish", fields={"name": "OrderPlaced"}
+    )
+    services.room_act(code=room.code, actor=pid, action="ack", fields={"mid": "r1"})
+    services.room_act(code=room.code, actor=TEACHER, action="close", fields={})
+    response = teacher_client.get(f"/classroom/{room.code}/log/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (
+        "Ana joined the room.",
+        "Ana now plays Email, subscribed to order-events.",
+        "Ana acknowledged OrderPlaced.",
+        "The teacher closed the room.",
+        "6 records",
+    ):
+        assert text in html
+    assert "still open" not in html
+    home = teacher_client.get("/classroom/").content.decode()
+    assert f"/classroom/{room.code}/teach/" not in home
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/classroom/ZZZZZZ/",
+        "/classroom/ZZZZZZ/teach/",
+        "/classroom/ZZZZZZ/log/",
+        "/classroom/short/",
+        "/classroom/%F0%9F%98%80%00/",
+        "/classroom/" + "A" * 300 + "/teach/",
+        "/classroom/K7Q%20MX2/log/",
+    ],
+)
+def test_bad_codes_in_addresses_are_not_found(teacher_client, path):
+    assert teacher_client.get(path).status_code == 404
+    assert Client().get(path).status_code == 404
