@@ -58,7 +58,6 @@ import contextlib
 import http.client
 import json
 import math
-import multiprocessing
 import os
 import platform
 import random
@@ -79,6 +78,7 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
+from bench.common import ClientPool, cpu_seconds, percentile  # noqa: E402
 from tests.servers import (  # noqa: E402
     SITE_APPLICATION,
     RedisServer,
@@ -108,18 +108,9 @@ EVENT = "OrderPlaced"
 TEACHER, PASSWORD = "teacher", "bench-only-teaching-password-5b1d"
 GOAL_P99_MS = 500.0
 GOAL_RATIO = 1.5
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 # Run under scripts/with-postgres.sh, the servers use that PostgreSQL instead of SQLite files.
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 INBOX_ITEM = re.compile(r'id="inbox-(r\d+)"')
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile; nan for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100.0 * len(ordered)) - 1)]
 
 
 # -- HTTP, as a browser does it ----------------------------------------------------------------
@@ -208,10 +199,7 @@ class Daphne:
         self.server.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
     def cpu_seconds(self) -> float:
-        stat = Path(f"/proc/{self.server.pid}/stat").read_text()
-        # The command name may hold spaces; the fields after its closing bracket do not.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return cpu_seconds(self.server.pid)
 
     def stop(self) -> None:
         self.server.stop()
@@ -524,42 +512,11 @@ def client_main(conn, seed: int) -> None:
     asyncio.run(ClientProcess(conn, seed).serve())
 
 
-class Clients:
-    """The client processes, driven in step: a command goes to all, then all answer."""
+class Clients(ClientPool):
+    """The client processes, each running `client_main` for its share of the learners."""
 
     def __init__(self, count: int):
-        context = multiprocessing.get_context("spawn")
-        self.conns, self.procs = [], []
-        for i in range(count):
-            ours, theirs = context.Pipe()
-            proc = context.Process(target=client_main, args=(theirs, 7000 + i), daemon=True)
-            proc.start()
-            self.conns.append(ours)
-            self.procs.append(proc)
-
-    def send(self, command: str, per_client: list[dict] | None = None, **args) -> None:
-        for i, conn in enumerate(self.conns):
-            conn.send((command, per_client[i] if per_client else args))
-
-    def answers(self, command: str) -> list[dict]:
-        answers = [conn.recv() for conn in self.conns]
-        for answer in answers:
-            if answer and "crashed" in answer:
-                raise RuntimeError(f"client {command}: {answer['crashed']}")
-        return answers
-
-    def all(self, command: str, per_client: list[dict] | None = None, **args) -> list[dict]:
-        self.send(command, per_client, **args)
-        return self.answers(command)
-
-    def quit(self) -> None:
-        for conn in self.conns:
-            with contextlib.suppress(OSError):
-                conn.send(("quit", {}))
-        for proc in self.procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.terminate()
+        super().__init__(count, client_main, lambda i: (7000 + i,))
 
 
 # -- the teacher -------------------------------------------------------------------------------

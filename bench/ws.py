@@ -62,7 +62,6 @@ import datetime
 import http.client
 import json
 import math
-import multiprocessing
 import os
 import platform
 import random
@@ -81,6 +80,7 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
+from bench.common import ClientPool, cpu_seconds, percentile, rss_kib  # noqa: E402
 from simulator.engine import load_scenario  # noqa: E402
 
 LEVELS = (250, 500, 1000, 2000)
@@ -109,7 +109,6 @@ GOAL_KIB = 50.0
 GOAL_CAPACITY = 1000
 PUBLISH = {"action": "publish", "name": "OrderPlaced", "payload": {"order": "again"}}
 ECHO_TEXT = json.dumps({"action": "play"})
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 APP = "config.asgi:application"
 
 
@@ -132,14 +131,6 @@ def idle(kib: dict[int, float], n: int) -> str:
 
 def met(ok: bool) -> str:
     return "met" if ok else "MISSED"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile; nan for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100.0 * len(ordered)) - 1)]
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -213,16 +204,10 @@ class Server:
         raise RuntimeError("daphne did not start listening in 30 s")
 
     def cpu_seconds(self) -> float:
-        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        # The command name may hold spaces; the fields after its closing bracket do not.
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return cpu_seconds(self.process.pid)
 
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
+        return rss_kib(self.process.pid)
 
     def log_text(self) -> str:
         self.log.flush()
@@ -499,41 +484,11 @@ def client_main(conn, host: str, final_length: int, seed: int) -> None:
     asyncio.run(Client(conn, host, final_length, seed).serve())
 
 
-class Clients:
-    """The client processes, driven in step: every command goes to all, then all answer."""
+class Clients(ClientPool):
+    """The client processes, each running `client_main` for its share of the learners."""
 
     def __init__(self, host: str, final_length: int, count: int):
-        context = multiprocessing.get_context("spawn")
-        self.conns, self.procs = [], []
-        for i in range(count):
-            ours, theirs = context.Pipe()
-            proc = context.Process(
-                target=client_main, args=(theirs, host, final_length, 1000 + i), daemon=True
-            )
-            proc.start()
-            self.conns.append(ours)
-            self.procs.append(proc)
-
-    def all(self, command: str, per_client: list[dict] | None = None, **args) -> list[dict]:
-        for i, conn in enumerate(self.conns):
-            conn.send((command, per_client[i] if per_client else args))
-        answers = [conn.recv() for conn in self.conns]
-        for answer in answers:
-            if answer and "crashed" in answer:
-                raise RuntimeError(f"client {command}: {answer['crashed']}")
-        return answers
-
-    def split(self, items: list) -> list[list]:
-        return [items[i :: len(self.conns)] for i in range(len(self.conns))]
-
-    def quit(self) -> None:
-        for conn in self.conns:
-            with contextlib.suppress(OSError):
-                conn.send(("quit", {}))
-        for proc in self.procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.terminate()
+        super().__init__(count, client_main, lambda i: (host, final_length, 1000 + i))
 
 
 # -- the run ---------------------------------------------------------------------------------
