@@ -1,6 +1,6 @@
 """The engine is plain Python: importing it loads no part of the web framework."""
 
-from tests.purity import django_modules_loaded_by
+from tests.purity import ROOT, django_modules_loaded_by
 
 
 def test_importing_the_engine_in_a_fresh_interpreter_loads_no_django():
@@ -10,3 +10,8 @@ def test_importing_the_engine_in_a_fresh_interpreter_loads_no_django():
         "assert e.trace\n"
     )
     assert django_modules_loaded_by(code) == "[]"
+
+
+def test_no_engine_module_mentions_django():
+    for path in (ROOT / "simulator" / "engine").glob("*.py"):
+        assert "django" not in path.read_text(encoding="utf-8").lower(), path.name
