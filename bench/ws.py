@@ -66,7 +66,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -82,6 +81,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ClientPool, cpu_seconds, percentile, rss_kib  # noqa: E402
 from simulator.engine import load_scenario  # noqa: E402
+from tests.servers import free_port, server_env, wait_for_port  # noqa: E402
 
 LEVELS = (250, 500, 1000, 2000)
 SCENARIO = "order-flow"
@@ -146,22 +146,9 @@ class Server:
         self.process: subprocess.Popen | None = None
         # Without REDIS_URL the server is the single process the issue asks about, on the
         # in-memory channel layer, whatever the shell that started the bench has set.
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("DJANGO_") and k not in ("REDIS_URL", "DATABASE_URL")
-        }
-        self.env.update(
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY="bench-only-secret-key-7c1e9a3b5d2f4e6a8c0b2d4f6a8c0e1f3b5d7f9a",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_SECURE_COOKIES="0",
-            DJANGO_HSTS_SECONDS="0",
-            DJANGO_BENCH_ECHO="1",
-            DJANGO_LOG_LEVEL="WARNING",
-            DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-            PYTHONUNBUFFERED="1",
+        self.env = server_env(
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": workdir / "bench.sqlite3"},
+            {"DJANGO_BENCH_ECHO": "1", "DJANGO_LOG_LEVEL": "WARNING"},
         )
 
     def manage(self, *args: str) -> str:
@@ -192,16 +179,7 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {self.log.name}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("daphne did not start listening in 30 s")
+        wait_for_port(self.port, self.process)
 
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.process.pid)
@@ -221,12 +199,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # What the simulator page does for a new visitor (courseware.services.learner_for_request), done
