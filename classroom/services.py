@@ -155,6 +155,31 @@ def room_act_many(
     refusal. A class acknowledging an event sends many small writes at once; taking them together
     costs one lock, one insert and one commit instead of one each.
     """
+    written = _write(code, requests, now)
+    if written is None:
+        return [RoomRefused("There is no room with that code.") for _ in requests]
+    settled, results = written
+    if settled and results:
+        # Whoever came first tells the room about the time-outs.
+        first = results[0]
+        if isinstance(first, RoomRefused):
+            first.records = settled
+        else:
+            results[0] = settled + first
+    return results
+
+
+def room_settle(*, code: str, now: int | None = None) -> list:
+    """Records the time-outs that are due; called by whoever notices a deadline has passed."""
+    written = _write(code, [], now)
+    return written[0] if written is not None else []
+
+
+def _write(
+    code: str, requests: list[Request], now: int | None
+) -> tuple[list[dict], list[list[dict] | RoomRefused]] | None:
+    """The one way into a room's log: under the room's lock, in one transaction, the time-outs
+    that are due and then each request in turn. None when there is no such room."""
     now = now_ms() if now is None else now
     results: list[list[dict] | RoomRefused] = []
     with _lock(code):
@@ -177,37 +202,11 @@ def room_act_many(
                 if appended:
                     _append(room, state, appended)
         except Room.DoesNotExist:
-            return [RoomRefused("There is no room with that code.") for _ in requests]
+            return None
         except Exception:
             forget(code)  # the memory may hold records the database never took
             raise
-    if settled:
-        # Whoever came first tells the room about the time-outs.
-        first = results[0]
-        if isinstance(first, RoomRefused):
-            first.records = settled
-        else:
-            results[0] = settled + first
-    return results
-
-
-def room_settle(*, code: str, now: int | None = None) -> list:
-    """Records the time-outs that are due; called by whoever notices a deadline has passed."""
-    now = now_ms() if now is None else now
-    with _lock(code):
-        try:
-            with transaction.atomic():
-                room = Room.objects.select_for_update().defer("state").get(code=code)
-                state = _caught_up(room)
-                records = state.settle(now)
-                if records:
-                    _append(room, state, records)
-                return records
-        except Room.DoesNotExist:
-            return []
-        except Exception:
-            forget(code)
-            raise
+    return settled, results
 
 
 def _append(room: Room, state: RoomState, records: list[dict]) -> None:
