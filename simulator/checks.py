@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.checks import Error, register
 
 from simulator.engine.errors import EngineError
-from simulator.engine.scenarios import SCENARIO_DIR, parse_scenario
+from simulator.engine.scenarios import SCENARIO_DIR, SCENARIO_NAME, parse_scenario
 
 GUIDE = "See 'A guided scenario' in docs/authoring.md."
 
@@ -22,6 +22,11 @@ def check_scenarios(directory: Path = SCENARIO_DIR) -> list[Error]:
     """Every problem in the scenario files of `directory`, one Error each."""
     errors = []
     for path in sorted(directory.glob("*.toml")):
+        if not SCENARIO_NAME.fullmatch(path.stem):
+            message = f"{path.name}: a scenario's file name is lower-case words joined by hyphens."
+            hint = f"Rename {path.name}. {GUIDE}"
+            errors.append(Error(message, hint=hint, obj=path.name, id="simulator.E001"))
+            continue
         try:
             scenario = parse_scenario(path.stem, tomllib.loads(path.read_text(encoding="utf-8")))
             engine = scenario.run()

@@ -20,10 +20,13 @@ How messages move:
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import random
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from . import replay as _replay
@@ -158,8 +161,14 @@ class _Pending:
         self.state = "waiting"  # then "answered" or "gave_up"
 
 
+def _extend_history(history: str, clean: Mapping[str, Any]) -> str:
+    item = json.dumps(clean, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(f"{history}|{item}".encode(), digest_size=16).hexdigest()
+
+
+@cache
 def default_world() -> World:
-    """A fresh copy of the order-flow world."""
+    """The order-flow world, built once: engines read their world and never change it."""
     return World.from_data(ORDER_FLOW)
 
 
@@ -205,6 +214,8 @@ class Engine:
         self._arrivals = 0
         self._results: dict[str, int] = {}
         self._inputs: list[dict[str, Any]] = []
+        self._history = ""  # see history_key; covers the first _history_covers inputs
+        self._history_covers = 0
         self._pending: dict[str, _Pending] = {}
         self._handled_by: dict[str, str] = {}
         self._faults = Faults()
@@ -228,6 +239,17 @@ class Engine:
     def inputs(self) -> list[dict[str, Any]]:
         """Every input applied so far, each with the virtual time ``at`` it took effect."""
         return [dict(i) for i in self._inputs]
+
+    def history_key(self) -> str:
+        """Short text that two engines of one world and seed share exactly when they were given
+        the same inputs at the same times, which (the trace being a pure function of those) makes
+        them hold the same trace wherever their clocks agree. Callers use it to share work between
+        engines that are running the same story. Worked out only when asked for, so that runs
+        nobody asks about pay nothing for it."""
+        for clean in self._inputs[self._history_covers :]:
+            self._history = _extend_history(self._history, clean)
+        self._history_covers = len(self._inputs)
+        return self._history
 
     def apply(self, input: Mapping[str, Any]) -> None:
         """Validate one learner input and apply it at its time ``at`` (default: now).

@@ -22,6 +22,8 @@ a record index, and carries the few sentences the page shows while the run waits
 
 from __future__ import annotations
 
+import re
+import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -75,7 +77,9 @@ class Pause:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity: each version of a scenario file is parsed into one object,
+# which can then stand in a cache key for "this scenario, as it is now".
+@dataclass(frozen=True, slots=True, eq=False)
 class Scenario:
     """One guided scenario, loaded from its data file."""
 
@@ -88,10 +92,15 @@ class Scenario:
     pauses: tuple[Pause, ...] = ()
     notice: tuple[str, ...] = ()
     world_data: Mapping[str, Any] | None = field(default=None, repr=False)
+    # Built once at load time and shared by every engine of this scenario: engines only read
+    # their world, and a copy per learner was a third of what an idle sandbox held in memory.
+    built_world: World | None = field(default=None, repr=False, compare=False)
 
     def world(self) -> World | None:
         """The scenario's own world, or ``None`` for the default order flow."""
-        return World.from_data(self.world_data) if self.world_data is not None else None
+        if self.built_world is None and self.world_data is not None:
+            return World.from_data(self.world_data)
+        return self.built_world
 
     def engine(
         self, seed: int | None = None, classify_name: Callable[[str], Any] | None = None
@@ -152,6 +161,9 @@ class Scenario:
         }
 
 
+SCENARIO_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def list_scenarios() -> list[str]:
     """Names of the guided scenarios, in the order a course would meet them."""
     names = {path.stem for path in SCENARIO_DIR.glob("*.toml")}
@@ -174,12 +186,27 @@ COURSE_ORDER = (
 
 def load_scenario(name: str) -> Scenario:
     """Load a scenario by name; an unknown name raises ``UnknownScenario`` listing the others."""
-    known = list_scenarios()
-    if not isinstance(name, str) or name not in known:
-        raise UnknownScenario(f"unknown scenario {name!r}; choose one of: {', '.join(known)}")
-    path = SCENARIO_DIR / f"{name}.toml"
-    stat = path.stat()
-    return _load_file(path, stat.st_mtime_ns, stat.st_size)
+    # The live page asks for its scenario several times a frame, so the file is looked at
+    # (one stat, not a listing of the folder) at most once every RECHECK_S.
+    known = _recently_checked.get(name) if isinstance(name, str) else None
+    now = time.monotonic()
+    if known is not None and now - known[0] < RECHECK_S:
+        return known[1]
+    try:
+        if not isinstance(name, str) or not SCENARIO_NAME.fullmatch(name):
+            raise FileNotFoundError(name)
+        path = SCENARIO_DIR / f"{name}.toml"
+        stat = path.stat()
+    except FileNotFoundError:
+        known = ", ".join(list_scenarios())
+        raise UnknownScenario(f"unknown scenario {name!r}; choose one of: {known}") from None
+    scenario = _load_file(path, stat.st_mtime_ns, stat.st_size)
+    _recently_checked[name] = (now, scenario)
+    return scenario
+
+
+RECHECK_S = 1.0
+_recently_checked: dict[str, tuple[float, Scenario]] = {}
 
 
 @lru_cache(maxsize=64)
@@ -224,8 +251,8 @@ def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
     )
     pauses = _pauses(name, data.get("pauses", []))
     world = data.get("world")
-    if world is not None:
-        World.from_data(world)  # fail at load time, not half-way through a lesson
+    # Built here so that a bad world fails at load time, not half-way through a lesson.
+    built = World.from_data(world) if world is not None else None
     return Scenario(
         name=name,
         title=title,
@@ -236,6 +263,7 @@ def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
         pauses=pauses,
         notice=tuple(data.get("notice", [])),
         world_data=world,
+        built_world=built,
     )
 
 

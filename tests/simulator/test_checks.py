@@ -51,6 +51,15 @@ def test_a_file_that_is_not_toml_is_an_error(scenarios):
     assert [e.id for e in check_scenarios(scenarios)] == ["simulator.E001"]
 
 
+def test_a_file_name_the_page_could_not_ask_for_is_an_error(scenarios):
+    (scenarios / "order-flow.toml").rename(scenarios / "Order_Flow.toml")
+
+    errors = check_scenarios(scenarios)
+
+    assert [(e.id, e.obj) for e in errors] == [("simulator.E001", "Order_Flow.toml")]
+    assert "hyphens" in errors[0].msg
+
+
 def test_manage_py_check_runs_the_scenario_check():
     from django.core import checks
 

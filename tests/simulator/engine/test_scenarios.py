@@ -120,3 +120,19 @@ def test_a_pause_text_is_one_paragraph_whatever_its_line_breaks():
     scenario = parse_scenario("ok", {**MINIMAL, "pauses": [{"after": 0, "text": text}]})
     assert scenario.pauses[0].text == "Checkout has sent PlaceOrder. Watch the queue."
     assert scenario.to_dict()["pauses"] == [{"after": 0, "text": scenario.pauses[0].text}]
+
+
+def test_an_edited_scenario_file_is_read_again(tmp_path, monkeypatch):
+    from simulator.engine import scenarios
+
+    copy = tmp_path / "order-flow.toml"
+    copy.write_text((scenarios.SCENARIO_DIR / "order-flow.toml").read_text())
+    monkeypatch.setattr(scenarios, "SCENARIO_DIR", tmp_path)
+    monkeypatch.setattr(scenarios, "_recently_checked", {})
+    before = scenarios.load_scenario("order-flow")
+    assert scenarios.load_scenario("order-flow") is before  # parsed once
+
+    copy.write_text(copy.read_text().replace(before.title, "A retitled flow"))
+    assert scenarios.load_scenario("order-flow") is before  # not looked at again at once
+    monkeypatch.setattr(scenarios, "RECHECK_S", 0.0)
+    assert scenarios.load_scenario("order-flow").title == "A retitled flow"
