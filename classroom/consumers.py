@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from classroom import identity, services
+from classroom import fanout, identity, services
 from classroom.frames import decode
 from classroom.polls import poll_question
 from classroom.rendering import error_frame, full_frame, record_frame, render_panels, touched
 from classroom.room import TEACHER, RoomRefused, audience
 from classroom.writer import writer_for
+from simulator.direct_dispatch import DirectDispatch
 from simulator.frames import FrameError, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -38,31 +40,40 @@ REDRAW_S = 0.15
 DEADLINE_CHECK_S = 1.0
 LAYER_CHECK_S = 2.0
 LAYER_TIMEOUT_S = 10.0
+# A socket that has heard none of its own heartbeats for this long has lost its subscription.
+# Generous, because a heartbeat waits in the socket's queue behind every record: 200 learners
+# taking roles at once kept one process busy enough to delay them by over 10 s.
+LAYER_DEAF_S = 30.0
 
 
-def group_names(code: str, actor: str) -> tuple[str, str]:
-    """The room's group, and the one for this person's private records."""
-    personal = f"room-{code}-teacher" if actor == TEACHER else f"room-{code}-p-{actor}"
-    return f"room-{code}", personal
-
-
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def __call__(self, scope, receive, send):
-        # With Redis gone, the channel layer raises from deep inside the receive loop; the socket
-        # is closed with a code that makes the page reconnect, and the room resumes from its log.
+        # With Redis gone, the channel layer raises from deep inside the receive loop, or before
+        # the socket is even accepted (a pub/sub layer subscribes each new socket). Either way the
+        # socket is closed with a code that makes the page reconnect, and the room resumes from
+        # its log; a socket refused at the handshake would look like a rejected visitor instead.
+        accepted = False
+
+        async def watched_send(message):
+            nonlocal accepted
+            if message["type"] == "websocket.accept":
+                accepted = True
+            await send(message)
+
         try:
-            await super().__call__(scope, receive, send)
-        except (ConnectionError, OSError, TimeoutError) as error:
+            await super().__call__(scope, receive, watched_send)
+        except Exception as error:
+            # redis-py's own errors do not all derive from OSError.
+            lost = isinstance(error, (ConnectionError, OSError, TimeoutError)) or type(
+                error
+            ).__module__.startswith("redis")
+            if not lost:
+                raise
             logger.warning("room socket lost its channel layer: %s", error)
             with contextlib.suppress(Exception):
+                if not accepted:
+                    await send({"type": "websocket.accept"})
                 await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
-        except Exception as error:  # redis-py's own errors do not all derive from OSError
-            if type(error).__module__.startswith("redis"):
-                logger.warning("room socket lost its channel layer: %s", error)
-                with contextlib.suppress(Exception):
-                    await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
-            else:
-                raise
 
     async def connect(self):
         self.code = services.normalise_code(self.scope["url_route"]["kwargs"]["code"])
@@ -74,6 +85,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.gap_timer = False
         self.tasks: set[asyncio.Task] = set()
         self.groups_joined: tuple[str, ...] = ()
+        self.beats_sent = self.beats_heard = 0
         self.actor = await database_sync_to_async(identity.actor_for_scope)(self.scope, self.code)
         await self.accept()
         if self.actor is None:
@@ -82,7 +94,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             )
             await self.close(code=CLOSE_NOT_IN_ROOM)
             return
-        self.groups_joined = group_names(self.code, self.actor)
+        self.groups_joined = (
+            fanout.room_group(self.code),
+            fanout.personal_group(self.code, self.actor),
+        )
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.reload()
@@ -133,31 +148,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.act(action, fields)
 
     async def act(self, action: str, fields: dict) -> None:
+        # The writer sends what the request appended to the room's groups (this socket's
+        # included) before it answers.
         try:
-            records = await writer_for(self.code).submit(self.actor, action, fields)
+            await writer_for(self.code, self.channel_layer).submit(self.actor, action, fields)
         except RoomRefused as refusal:
-            await self.broadcast(refusal.records)
             await self.send_json(error_frame("refused", str(refusal)))
-            return
-        await self.broadcast(records)
-
-    async def broadcast(self, records: list[dict]) -> None:
-        room_group = f"room-{self.code}"
-        for record in records:
-            message = {"type": "room.record", "record": record}
-            concerned = audience(record)
-            if concerned is None:
-                await self.channel_layer.group_send(room_group, message)
-            else:
-                await self.channel_layer.group_send(f"room-{self.code}-teacher", message)
-                await self.channel_layer.group_send(f"room-{self.code}-p-{concerned}", message)
 
     # -- records in, from the groups --------------------------------------------------------
 
-    async def room_record(self, event):
-        record = event["record"]
-        if self.state is None:
-            return
+    async def room_records(self, event):
+        for record in json.loads(event["records"]):
+            if self.state is None:
+                return
+            await self._receive(record)
+
+    async def _receive(self, record: dict) -> None:
         if self._seen(record):
             return
         if not self._next(record):
@@ -191,6 +197,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def _show(self, record: dict) -> None:
         self.state.apply(record)
         panels = touched(record, self.actor)
+        if self.actor == TEACHER and audience(record) is not None:
+            # Every learner's acknowledgement and poll answer reaches the teacher: 200 a second
+            # for a class acknowledging one event a second. They only change counts on the
+            # board and the poll, so they are drawn with the next redraw instead of a frame
+            # each; a frame each was most of what the teacher's socket had to send.
+            self._redraw(panels)
+            return
         mine = record_frame(self.state, self.actor, record)
         await self.send_json(mine)
         if mine["for_you"]:
@@ -198,6 +211,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if record["type"] == "closed":
             await self.reload()
             return
+        self._redraw(panels)
+
+    def _redraw(self, panels: set[str]) -> None:
         if panels:
             self.dirty |= panels
             if not self.redraw_pending:
@@ -253,7 +269,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             if due:
                 records = await database_sync_to_async(services.room_settle)(code=self.code)
                 if records:
-                    await self.broadcast(records)
+                    await fanout.send_records(self.channel_layer, self.code, records)
                 else:
                     # Someone else recorded the time-out and its record has not reached this
                     # socket: read the room again rather than asking every second.
@@ -262,18 +278,35 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def _watch_layer(self) -> None:
         """Notices a channel layer that went away, and closes so the page reconnects.
 
-        Joining the groups again is harmless when all is well, fails while Redis is down, and
-        after Redis comes back empty it is what puts this socket back in its room. Closing (rather
-        than waiting) makes the page reconnect and reload the room from its log, so records sent
-        while the layer was down are not missed.
+        Every LAYER_CHECK_S the socket sends itself a numbered heartbeat through its personal
+        group. Sending fails while Redis is down, and then the socket closes: the page reconnects
+        and reloads the room from its log, so records sent while the layer was down are not
+        missed. On the pub/sub layer only the heartbeat reaches Redis: each process keeps its
+        groups' members itself, so joining again costs nothing; on the list-based layer joining
+        again is what puts the socket back in its groups once Redis comes back empty.
         """
+        personal = self.groups_joined[1]
         while True:
             await asyncio.sleep(LAYER_CHECK_S)
+            if self.beats_sent - self.beats_heard > LAYER_DEAF_S / LAYER_CHECK_S:
+                # Sent but never heard: this socket's subscription is gone.
+                logger.warning(
+                    "room %s lost its channel layer: no heartbeat heard in %.0f s",
+                    self.code,
+                    LAYER_DEAF_S,
+                )
+                await self.close(code=CLOSE_LAYER_DOWN)
+                return
             try:
                 for group in self.groups_joined:
                     await asyncio.wait_for(
                         self.channel_layer.group_add(group, self.channel_name), LAYER_TIMEOUT_S
                     )
+                self.beats_sent += 1
+                beat = {"type": "room.alive", "to": self.channel_name, "beat": self.beats_sent}
+                await asyncio.wait_for(
+                    self.channel_layer.group_send(personal, beat), LAYER_TIMEOUT_S
+                )
             except TimeoutError:
                 # A slow answer from a busy process or Redis is not an outage; try again later.
                 continue
@@ -281,6 +314,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 logger.warning("room %s lost its channel layer: %r", self.code, error)
                 await self.close(code=CLOSE_LAYER_DOWN)
                 return
+
+    async def room_alive(self, event):
+        """A heartbeat came back. One that skipped a number means the layer lost messages on
+        the way (Redis restarted between two beats), so the room is read again from the log."""
+        beat = event["beat"]
+        if event["to"] != self.channel_name or beat <= self.beats_heard:
+            return  # another tab of the same person shares the personal group
+        missed = self.beats_heard and beat > self.beats_heard + 1
+        self.beats_heard = beat
+        if missed and self.state is not None:
+            await self.reload()
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

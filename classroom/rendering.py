@@ -204,12 +204,57 @@ def _roster_html(state: RoomState) -> str:
     return html
 
 
+# A public record's log line is the same for every socket: drawn once per process, not once per
+# learner (200 times for each published event).
+_log_lines: dict[tuple[str, int], str] = {}
+LOG_LINES_KEPT = 256
+
+
+def _log_line_html(code: str, record: Mapping[str, Any]) -> str:
+    key = (code, record["seq"])
+    html = _log_lines.get(key)
+    if html is None:
+        if len(_log_lines) >= LOG_LINES_KEPT:
+            _log_lines.clear()
+        html = _log_lines[key] = render_to_string(f"{TEMPLATE}#log_append", {"lines": [record]})
+    return html
+
+
+# Learners whose inboxes hold the same messages see the same HTML. After a publish most of a class
+# has the same few events waiting and the same ones answered, so each distinct inbox is drawn
+# once per process rather than once per learner. The key holds everything the panel shows that
+# can differ between two learners of a room; a message's own text never changes.
+_inboxes: dict[tuple, str] = {}
+INBOXES_KEPT = 1024
+
+
+def _inbox_html(state: RoomState, ctx: Mapping[str, Any]) -> str:
+    key = (
+        state.code,
+        state.open,
+        bool(ctx["my_role"]),
+        tuple(m["mid"] for m in ctx["inbox"]),
+        tuple((m["mid"], m["outcome"], m.get("reason")) for m in ctx["answered"]),
+    )
+    html = _inboxes.get(key)
+    if html is None:
+        if len(_inboxes) >= INBOXES_KEPT:
+            _inboxes.clear()
+        html = _inboxes[key] = render_to_string(f"{TEMPLATE}#inbox", ctx)
+    return html
+
+
 def render_panels(state: RoomState, viewer: str, panels: Iterable[str]) -> str:
     panels = sorted(panels)
     shared = _roster_html(state) if "roster" in panels else ""
     others = [panel for panel in panels if panel != "roster"]
     ctx = context(state, viewer, others)
-    return shared + "".join(render_to_string(f"{TEMPLATE}#{panel}", ctx) for panel in others)
+    return shared + "".join(
+        _inbox_html(state, ctx)
+        if panel == "inbox"
+        else render_to_string(f"{TEMPLATE}#{panel}", ctx)
+        for panel in others
+    )
 
 
 def full_frame(state: RoomState, viewer: str, log: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -229,7 +274,7 @@ def record_frame(
         now.add("inbox")
     content = render_panels(state, viewer, now) if now else ""
     if audience(record) is None:
-        content += render_to_string(f"{TEMPLATE}#log_append", {"lines": [record]})
+        content += _log_line_html(state.code, record)
     return {
         "type": "update",
         "seq": record["seq"],

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from classroom import identity, services, throttle
+from classroom import fanout, identity, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
@@ -100,10 +100,8 @@ def _announce(code: str, records: list[dict]) -> None:
     ignored by it, so sending one twice is harmless."""
     if not records:
         return
-    send = async_to_sync(get_channel_layer().group_send)
     try:
-        for record in records:
-            send(f"room-{code}", {"type": "room.record", "record": record})
+        async_to_sync(fanout.send_records)(get_channel_layer(), code, records)
     except Exception as error:  # the join is in the log; sockets catch up on the next record
         logger.warning("could not announce a join to room %s: %s", code, error)
 

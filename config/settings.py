@@ -120,23 +120,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis pub/sub: a message to a group is published once and each process hands it to its
+    # own sockets. The list-based RedisChannelLayer stores a copy per process and each process
+    # pops them one round trip at a time, which could not keep up with a class acknowledging
+    # (docs/benchmarks.md). Pub/sub keeps nothing while nobody listens: a socket that misses
+    # records while Redis is away notices (classroom/consumers.py) and reloads from the log.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
-                        # channels-redis blocks on BRPOP for up to 5 s; a shorter socket timeout
-                        # would cut those reads and close every socket with 1011.
+                        # A socket timeout shorter than any blocking read would cut it and close
+                        # every socket with 1011 (the list-based layer blocks for 5 s); the
+                        # subscriber's reads here are short, so 10 s is only a ceiling.
                         "socket_timeout": 10,
                         "socket_connect_timeout": 5,
                         "retry_on_timeout": True,
+                        # The default of 100 raises MaxConnectionsError under load.
                         "max_connections": 1000,
                     }
                 ],
-                "capacity": 1500,
-                "expiry": 30,
             },
         }
     }
@@ -150,10 +155,12 @@ if REDIS_URL:
     }
 else:
     # The default capacity (100 messages a channel) silently drops records when a whole class
-    # answers at once; the same room for bursts as the Redis layer.
+    # answers at once; 1,500 holds a class's bursts (the Redis pub/sub layer has no limit).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # Channels' in-memory layer, sweeping for expired messages once a second instead of
+            # on every message (see classroom/layers.py).
+            "BACKEND": "classroom.layers.InMemoryChannelLayer",
             "CONFIG": {"capacity": 1500},
         }
     }

@@ -7,7 +7,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 import redis
-from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -48,11 +48,13 @@ def send_through(server, group, text):
 
 def publish_from_here(redis_url, group, text):
     async def publish():
-        layer = RedisChannelLayer(hosts=[{"address": redis_url}])
+        # The layer the servers use (config/settings.py): a message published any other way
+        # would never reach their subscriptions.
+        layer = RedisPubSubChannelLayer(hosts=[{"address": redis_url}])
         try:
             await layer.group_send(group, {"type": "relay.message", "text": text, "sender": 0})
         finally:
-            await layer.close_pools()
+            await layer.flush()
 
     asyncio.run(publish())
 

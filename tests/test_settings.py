@@ -57,9 +57,9 @@ def test_redis_url_selects_the_redis_channel_layer():
     result = manage(
         "shell", "--no-imports", "-c", code, env={"REDIS_URL": "redis://127.0.0.1:6399/0"}
     )
-    assert result.stdout.strip() == "channels_redis.core.RedisChannelLayer", result.stderr
+    assert result.stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer", result.stderr
     result = manage("shell", "--no-imports", "-c", code, env={})
-    assert result.stdout.strip() == "channels.layers.InMemoryChannelLayer", result.stderr
+    assert result.stdout.strip() == "classroom.layers.InMemoryChannelLayer", result.stderr
 
 
 def test_database_url_selects_postgresql():

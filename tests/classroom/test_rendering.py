@@ -1,0 +1,49 @@
+"""Panels drawn once and shared between learners are the panels each learner would get alone."""
+
+from django.template.loader import render_to_string
+
+from classroom import rendering
+from classroom.room import TEACHER
+from tests.classroom.test_room import Room
+
+
+def drawn_alone(state, pid: str) -> str:
+    return render_to_string(f"{rendering.TEMPLATE}#inbox", rendering.context(state, pid, ["inbox"]))
+
+
+def test_a_shared_inbox_is_exactly_each_learners_own():
+    rendering._inboxes.clear()
+    room = Room()
+    ana, ben, cy, dee, eve = room.join("Ana", "Ben", "Cy", "Dee", "Eve")  # Eve takes no role
+    for pid, service in ((ana, "Email"), (ben, "Fraud"), (cy, "Analytics")):
+        room.subscribe(pid, service)
+    room.instance(dee)
+    learners = (ana, ben, cy, dee, eve)
+
+    def check() -> dict[str, str]:
+        drawn = {pid: rendering.render_panels(room.state, pid, ["inbox"]) for pid in learners}
+        for pid in learners:
+            assert drawn[pid] == drawn_alone(room.state, pid), pid
+        return drawn
+
+    first = room.message(room.act(TEACHER, "publish", name="OrderPlaced"))["mid"]
+    second = room.message(room.act(TEACHER, "publish", name="OrderCancelled"))["mid"]
+    drawn = check()
+    assert drawn[ben] == drawn[cy]
+    room.act(ana, "ack", mid=first)
+    drawn = check()
+    assert drawn[ana] != drawn[ben]
+    assert f'id="inbox-{second}"' in drawn[ana]
+    assert f'id="inbox-{first}"' not in drawn[ana]
+    room.act(ben, "ack", mid=first)
+    drawn = check()
+    assert drawn[ana] == drawn[ben] != drawn[cy]
+    room.act(ana, "ack", mid=second)
+    drawn = check()  # nothing waits for Ana or for Eve, but Ana has answered two events
+    assert "OrderCancelled: Acknowledged" in drawn[ana]
+    assert "Take a role" in drawn[eve]
+
+    command = room.message(room.act(TEACHER, "send", name="ProcessPayment"))["mid"]
+    assert f'id="inbox-{command}"' in check()[dee]
+    room.act(dee, "reject", mid=command, reason="card declined")
+    assert "Rejected (card declined)" in check()[dee]
