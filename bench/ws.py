@@ -36,9 +36,10 @@ What is measured, for each N
       (closed loop, as fast as answers come back). This is the load the echo baselines in the
       design notes were measured with. ECHO_BURSTS bursts are run; their median p99 is used.
     * idle memory: before any playing, learners are connected in steps up to the largest N and
-      left idle (socket open, scenario loaded, not playing); KiB per learner is the growth of the
-      server's RSS over the RSS after a warm-up, divided by the number connected. The same is done
-      with echo sockets on a second, fresh daphne process: what a bare socket costs.
+      left idle for IDLE_S (socket open, scenario loaded, not playing); KiB per learner is the
+      growth of the server's RSS over the RSS after a warm-up, divided by the number connected.
+      The same is done with echo sockets on a second, fresh daphne process: what a bare socket
+      costs.
     * when even the smallest N falls behind, N is halved (down to MIN_PROBE) until one keeps up,
       so that the capacity is a number.
     The percentiles of a phase (actions and lateness) are taken in each third of it and the
@@ -107,6 +108,7 @@ PROBE_PLAY_S = 30.0
 GOAL_RATIO = 1.5
 GOAL_KIB = 50.0
 GOAL_CAPACITY = 1000
+IDLE_S = 7.0
 PUBLISH = {"action": "publish", "name": "OrderPlaced", "payload": {"order": "again"}}
 ECHO_TEXT = json.dumps({"action": "play"})
 APP = "config.asgi:application"
@@ -489,6 +491,10 @@ def idle_ramp(kind: str, server: Server, levels: list[int], add) -> tuple[dict[i
         # next step reuse the memory they freed and look cheaper than it is.
         connected += add(previous, n)
         previous = n
+        settle(server)
+        # Idle is what a learner's socket settles into: a sandbox left alone parks its engine
+        # after a few seconds (PARK_AFTER_S in simulator/consumers.py), and that is then saved.
+        time.sleep(IDLE_S)
         settle(server)
         rss = server.rss_kib()
         per_socket[n] = (rss - base) / connected

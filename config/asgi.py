@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP goes to Django, WebSockets to the Channels consumers."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -23,3 +24,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, the apps, the URL and socket routes) lives as long as the
+# process. Setting it aside from the cyclic garbage collector keeps each full collection from
+# walking it again, which otherwise stalls every open socket for tens of milliseconds each time.
+gc.freeze()

@@ -8,17 +8,29 @@ The frame catalogue is in docs/protocol.md.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from functools import cache, partial
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from simulator import sandboxes
-from simulator.engine import DomainError, load_scenario
+from simulator.direct_dispatch import DirectDispatch
+from simulator.engine import DomainError, Scenario, load_scenario
 from simulator.frames import FrameError, RateLimiter, decode
-from simulator.rendering import render_error, render_state, render_steps
+from simulator.group_commit import GroupCommit, per_loop
+from simulator.rendering import (
+    first_state,
+    known_first_state,
+    render_error,
+    state_text,
+    steps_text,
+    with_lateness,
+)
 from simulator.runner import Runner
 
 logger = logging.getLogger(__name__)
@@ -29,9 +41,27 @@ MAX_REFUSED_FRAMES = 90
 # What sending on a socket the browser has already closed raises: an OSError where the server
 # follows the ASGI spec, autobahn's own error under daphne.
 SOCKET_GONE = (OSError, Disconnected)
+# A sandbox left alone this long (paused, or played to the end) puts its engine away, and
+# replays its inputs to get it back on the learner's next frame. An engine is most of what an
+# open socket holds, and most open sockets are somebody reading, not playing.
+PARK_AFTER_S = 5.0
+# Replaying a few dozen inputs takes about a millisecond, less than handing the work to a thread
+# and back; a full sandbox (MAX_INPUTS) takes tens of milliseconds, which would hold up every
+# other socket of the process, so it is replayed on a thread.
+INLINE_REPLAY = 50
+# Every socket's writes to its sandbox, done together. Nobody waits for them (see _save), so
+# each transaction first gathers what arrives within GATHER_S: a bigger batch, fewer of them.
+GATHER_S = 0.05
+writer = per_loop(lambda: GroupCommit(sandboxes.write_together, gather_s=GATHER_S))
 
 
-class SimulatorConsumer(AsyncJsonWebsocketConsumer):
+@cache
+def pause_points(scenario: Scenario) -> frozenset[int]:
+    """Where a guided scenario stops to explain; found by running it once per scenario file."""
+    return frozenset(scenario.pause_points(scenario.run()))
+
+
+class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     # A sandbox talks to nobody else, so it stays off the channel layer: a Redis outage, which
     # closes classroom sockets, then leaves the simulator untouched.
     channel_layer_alias = None
@@ -42,26 +72,39 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
         self.limiter = RateLimiter()
         self.pings = 0
         self.rendered: dict = {}  # what this socket was last sent of each panel
-        self.runner: Runner | None = None
+        self.runner: Runner | None = None  # None while parked, and before the first start
+        # What a parked runner was doing, so that waking it up changes nothing the learner sees.
+        self.playing = False
+        self.speed = 1.0
+        self.busy = asyncio.Lock()  # a frame being answered, parking, and leaving take turns
+        self.park_timer: asyncio.TimerHandle | None = None
+        self.parking: asyncio.Task | None = None
+        self.saving: asyncio.Future | None = None  # this socket's last save, queued
         owner = sandboxes.owner_for_scope(self.scope)
         self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(owner)
         await self.accept()
         requested = self._requested_scenario()
         if requested is not None and requested != self.sandbox.scenario:
             try:
-                await self._load(requested or None)
+                await self._load(requested or None, start=False)
             except DomainError as error:
                 await self._start()
                 await self.send_error("unknown_scenario", str(error))
                 return
-        else:
-            await self._start()
-        await self.send_state()
+        await self._show_first_state()
+        self._park_later()
 
     async def disconnect(self, code):
-        if self.runner is not None:
-            await self.runner.stop()
-            await self._save()
+        if self.park_timer is not None:
+            self.park_timer.cancel()
+        if self.parking is not None:
+            self.parking.cancel()  # leaving saves what parking would have
+        async with self.busy:
+            if self.runner is not None:
+                await self.runner.stop()
+                self._save()
+                self.runner = None
+            await self._saved()
 
     # -- frames in --------------------------------------------------------------------------
 
@@ -79,39 +122,46 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
             return
         action = frame.pop("action")
         handler = getattr(self, f"on_{action}", None)
-        try:
-            if handler is not None:
-                await handler(**frame)
-            else:
-                await self.on_input(action, frame)
-        except DomainError as error:
-            await self.send_error("refused", str(error))
+        async with self.busy:
+            try:
+                if handler is not None:
+                    await handler(**frame)
+                else:
+                    await self.on_input(action, frame)
+            except DomainError as error:
+                await self.send_error("refused", str(error))
+        self._park_later()
 
     async def on_ping(self):
         self.pings += 1
         await self.send_json({"type": "pong", "count": self.pings})
 
     async def on_sync(self):
+        await self._wake()
         await self.send_state()
 
     async def on_play(self):
-        self.runner.play()
+        runner = await self._wake()
+        runner.play()
         await self.send_state(full=False)
 
     async def on_pause(self):
-        self.runner.pause()
-        await self._save()
+        runner = await self._wake()
+        runner.pause()
         await self.send_state(full=False)
+        self._save()
 
     async def on_step(self):
-        self.runner.pause()
-        shown = len(self.runner.engine.trace)
-        self.runner.step()
-        await self._save()
+        runner = await self._wake()
+        runner.pause()
+        shown = len(runner.engine.trace)
+        runner.step()
         await self.send_steps(shown)
+        self._save()
 
     async def on_speed(self, value):
-        self.runner.set_speed(value)
+        runner = await self._wake()
+        runner.set_speed(value)
         await self.send_state(full=False)
 
     async def on_reset(self):
@@ -124,16 +174,17 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_seek(self, seq):
         """Rewinds to the instant of record `seq`; inputs made after it are discarded (a fork)."""
-        engine = self.runner.engine
+        engine = (await self._wake()).engine
         if not 0 <= seq < len(engine.trace):
             raise DomainError(f"There is no step {seq}; the trace has {len(engine.trace)}.")
         instant = engine.trace[seq].t
+        await self._saved()  # a save still on its way would write over the fork made here
         self.sandbox.inputs = [i for i in engine.inputs if i["at"] <= instant]
         self.sandbox.until = instant
         await self.runner.stop()
         await self._start(scheduled=sandboxes.scenario_inputs_after(self.sandbox, instant))
-        await self._save()
         await self.send_state()
+        self._save(chosen=True)
 
     async def on_answer(self, choice):
         scenario = sandboxes.scenario_of(self.sandbox)
@@ -142,29 +193,30 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
         question = scenario.question
         if not 0 <= choice < len(question.choices):
             raise DomainError("That is not one of the answers.")
-        correct = question.grade(choice, self.runner.engine)
+        correct = question.grade(choice, (await self._wake()).engine)
         await self.send_state(full=False, answer={"choice": choice, "correct": correct})
 
     async def on_input(self, action, fields):
-        engine = self.runner.engine
+        runner = await self._wake()
+        engine = runner.engine
         if len(engine.inputs) >= sandboxes.MAX_INPUTS:
             raise DomainError("This sandbox is full; reset it to start again.")
         shown = len(engine.trace)
         engine.apply({"action": action, **fields})
-        self.runner.nudge()
-        await self._save()
+        runner.nudge()
         await self.send_steps(shown, full=True)
+        self._save()
 
     # -- frames out -------------------------------------------------------------------------
 
-    async def send_json(self, content, close=False):
+    async def send(self, text_data=None, bytes_data=None, close=False):
         # A busy server can still be answering frames from a tab that has just closed; the
         # disconnect is queued behind them. Those answers have nobody to go to: drop them
         # rather than fail the whole consumer with a traceback. Every frame goes out here.
         if self.gone:
             return
         try:
-            await super().send_json(content, close=close)
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
         except SOCKET_GONE:
             self.gone = True
 
@@ -176,31 +228,32 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
     async def send_state(self, *, full: bool = True, answer: dict | None = None) -> None:
         if self.gone:
             return
-        frame = render_state(
-            self.sandbox, self.runner, full=full, answer=answer, memo=self.rendered
-        )
+        text = state_text(self.sandbox, self.runner, full=full, answer=answer, memo=self.rendered)
         self.shown = len(self.runner.engine.trace)
-        await self.send_json(frame)
+        await self.send(text_data=text)
 
     async def send_steps(
         self, since: int, *, full: bool = False, scheduled: float | None = None
     ) -> None:
         if self.gone:
             return
-        frame = render_steps(self.sandbox, self.runner, since, full=full, memo=self.rendered)
+        text = steps_text(self.sandbox, self.runner, since, full=full, memo=self.rendered)
         self.shown = len(self.runner.engine.trace)
         if scheduled is not None:
             # Taken after rendering, just before the frame leaves, so that a slow render counts
             # as lateness: only the server knows when the runner meant the frame to go out.
-            frame["late_ms"] = round((time.monotonic() - scheduled) * 1000.0, 1)
-        await self.send_json(frame)
+            text = with_lateness(text, round((time.monotonic() - scheduled) * 1000.0, 1))
+        await self.send(text_data=text)
 
     async def _emit(self, scheduled: float) -> None:
         await self.send_steps(self.shown, scheduled=scheduled)
+        if self.runner.finished():
+            self._park_later()
 
     async def _paused_by_scenario(self) -> None:
-        await self._save()
         await self.send_state(full=False)
+        self._save()
+        self._park_later()
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -212,31 +265,101 @@ class SimulatorConsumer(AsyncJsonWebsocketConsumer):
                 return value
         return None
 
-    async def _load(self, name: str | None) -> None:
+    async def _show_first_state(self) -> None:
+        """Sends the whole state. Most sockets that open are somebody about to read, and most open
+        a sandbox some other socket has shown in the same state (a new learner on a guided
+        scenario): that frame is sent again and the engine stays parked until it is needed."""
+        known = known_first_state(self.sandbox)
+        if known is None:
+            await self._start()
+            text = first_state(self.sandbox, self.runner, self.rendered)
+            self.shown = len(self.runner.engine.trace)
+        else:
+            text, memo, self.shown = known
+            self.rendered = dict(memo)
+        await self.send(text_data=text)
+
+    async def _load(self, name: str | None, *, start: bool = True) -> None:
         if name is not None:
             load_scenario(name)  # refuses an unknown name before anything is touched
         if self.runner is not None:
             await self.runner.stop()
-        await database_sync_to_async(sandboxes.sandbox_load_scenario)(
-            sandbox=self.sandbox, name=name
-        )
-        await self._start()
+        self.playing = False  # a parked sandbox that was playing starts over paused too
+        await self._saved()  # a save still on its way would write over the fresh start
+        sandboxes.restart(self.sandbox, name)
+        self._queue_write(partial(sandboxes.store_restart, self.sandbox))
+        if start:
+            await self._start()
 
     async def _start(self, scheduled: list | None = None) -> None:
-        engine = await database_sync_to_async(sandboxes.engine_for)(self.sandbox)
+        if len(self.sandbox.inputs) <= INLINE_REPLAY:
+            engine = sandboxes.engine_for(self.sandbox)
+        else:
+            engine = await asyncio.to_thread(sandboxes.engine_for, self.sandbox)
         scenario = sandboxes.scenario_of(self.sandbox)
-        pause_at = set(scenario.pause_points(scenario.run())) if scenario else set()
+        speed = self.runner.speed if self.runner is not None else self.speed
         self.runner = Runner(
             engine,
             self._emit,
             scheduled=self.sandbox.scheduled if scheduled is None else scheduled,
-            pause_at=pause_at,
+            pause_at=pause_points(scenario) if scenario else frozenset(),
             on_pause=self._paused_by_scenario,
         )
+        self.runner.speed = speed
         self.shown = len(engine.trace)
         self.runner.start()
 
-    async def _save(self) -> None:
-        await database_sync_to_async(sandboxes.sandbox_save)(
-            sandbox=self.sandbox, engine=self.runner.engine, scheduled=self.runner.scheduled
-        )
+    async def _wake(self) -> Runner:
+        """The running sandbox, rebuilt from its inputs if it was parked."""
+        if self.runner is None:
+            await self._start()
+            if self.playing:
+                self.runner.play()
+        return self.runner
+
+    def _park_later(self) -> None:
+        """(Re)starts the countdown after which an idle sandbox parks its engine."""
+        if self.park_timer is not None:
+            self.park_timer.cancel()
+        if self.runner is not None and not self.gone:
+            loop = asyncio.get_running_loop()
+            self.park_timer = loop.call_later(PARK_AFTER_S, self._start_parking)
+
+    def _start_parking(self) -> None:
+        self.park_timer = None
+        self.parking = asyncio.get_running_loop().create_task(self._park())
+
+    async def _park(self) -> None:
+        async with self.busy:
+            runner = self.runner
+            if runner is None or (runner.playing and not runner.finished()):
+                return  # not idle after all: it is played again when it next stops
+            await runner.stop()
+            self._save()
+            await self._saved()  # waking up replays what is stored
+            self.playing, self.speed = runner.playing, runner.speed
+            self.runner = None
+
+    def _save(self, *, chosen: bool = False) -> None:
+        """Queues a save of where the learner is, without waiting for it.
+
+        The learner's frame has already gone out, and nothing they do next needs the row: saves
+        are written in order, and whatever replays or rewrites the sandbox first waits for this
+        socket's last one (`_saved`). A save that fails is logged; the sandbox keeps playing.
+        """
+        progress = sandboxes.Progress.of(self.runner.engine, self.runner.scheduled)
+        self._queue_write(partial(sandboxes.save_progress, self.sandbox, progress, chosen=chosen))
+
+    def _queue_write(self, write) -> None:
+        self.saving = writer().enqueue(write)
+        self.saving.add_done_callback(_report_failed_save)
+
+    async def _saved(self) -> None:
+        if self.saving is not None:
+            with contextlib.suppress(Exception):  # already logged by _report_failed_save
+                await self.saving
+
+
+def _report_failed_save(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("a sandbox could not be saved: %r", future.exception())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -12,6 +13,7 @@ from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines
 from simulator.runner import SPEEDS, Runner
 from simulator.sandboxes import scenario_of
+from simulator.shelf import Shelf
 
 
 def _entries(runner: Runner, since: int) -> list[dict[str, Any]]:
@@ -89,6 +91,124 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
     }
 
 
+# Rendered panels, shared by every socket of this process; see shelf.py for why. A few dozen
+# states make up one guided run, and each holds four or five panels of a few KB.
+SHARED = Shelf(size=2048)
+
+
+def _draw(part: str, context: dict[str, Any]) -> str:
+    return render_to_string(f"simulator/_{part}.html", {**context, "oob": True})
+
+
+class _Panels:
+    """The panels of one frame, each drawn once per state of the run and then shared.
+
+    A state is the scenario, the world, the seed, the inputs given (by the engine's history key)
+    and how far the trace and the clock have got: everything the engine's output depends on.
+    Whatever else a panel shows (playing, speed, the point a socket's log had reached) is added
+    to its own key.
+    """
+
+    def __init__(self, sandbox: Sandbox, runner: Runner) -> None:
+        engine = runner.engine
+        self.runner = runner
+        self.scenario = scenario_of(sandbox)
+        self.finished = runner.finished()
+        self.key = (
+            self.scenario,
+            engine.world,
+            engine.seed,
+            engine.history_key(),
+            len(engine.trace),
+            engine.now,
+        )
+
+    def services(self) -> tuple[tuple, str]:
+        def make():
+            rows = tuple(_services(self.runner))
+            return rows, _draw("services", {"services": rows})
+
+        return SHARED.get(("services", self.key), make)
+
+    def service_row(self, index: int) -> str:
+        """One row of the services table, to replace its old self in place."""
+        rows, _ = self.services()
+        context = {"s": rows[index], "row_oob": True}
+        return SHARED.get(("service_row", self.key, index), lambda: _draw("service_row", context))
+
+    def view(self) -> dict[str, Any]:
+        return SHARED.get(("view", self.key), lambda: _view(self.runner))
+
+    def transport(self) -> str:
+        runner, engine = self.runner, self.runner.engine
+        context = {
+            "playing": runner.playing,
+            "finished": self.finished,
+            "speed": runner.speed,
+            "speeds": SPEEDS,
+            "length": len(engine.trace),
+            "now": engine.now,
+        }
+        key = ("transport", self.key, runner.playing, runner.speed, self.finished)
+        return SHARED.get(key, lambda: _draw("transport", context))
+
+    def pause(self) -> tuple[tuple[str, ...], str]:
+        def make():
+            notes = tuple(_pause_notes(self.scenario, self.runner))
+            return notes, _draw("pause", {"pause_notes": notes})
+
+        return SHARED.get(("pause", self.key, self.runner.playing), make)
+
+    def question(self, answer: dict | None = None) -> str:
+        context = {"scenario": self.scenario, "finished": self.finished, "answer": answer}
+        if answer is not None:
+            return _draw("question", context)  # one learner's own answer is not shared
+        key = ("question", self.scenario, self.finished)
+        return SHARED.get(key, lambda: _draw("question", context))
+
+    def log_since(self, since: int) -> tuple[tuple, str]:
+        """The routes to animate and the log lines to append, for records from `since` on."""
+
+        def make():
+            entries = _entries(self.runner, since)
+            routes = tuple(route for entry in entries for route in entry["routes"])
+            return routes, _draw("log_append", {"entries": entries})
+
+        return SHARED.get(("log_since", self.key, since), make)
+
+    def whole_log(self) -> str:
+        return SHARED.get(
+            ("log", self.key), lambda: _draw("log", {"entries": _entries(self.runner, 0)})
+        )
+
+
+def _state(
+    sandbox: Sandbox, runner: Runner, *, full: bool, answer: dict | None, memo: dict | None
+) -> tuple[dict[str, Any], tuple | None]:
+    """A state frame, and a key that equal frames share (None when it shows one's own answer)."""
+    panels = _Panels(sandbox, runner)
+    rows, services = panels.services()
+    notes, pause = panels.pause()
+    if memo is not None:
+        # Everything below is sent whole: what the socket has seen starts again from here.
+        memo.clear()
+        memo.update(pause=notes, services=rows, question=(sandbox.scenario, panels.finished))
+    content = [panels.transport(), pause, services, panels.question(answer)]
+    if full:
+        content.append(panels.whole_log())
+    frame = {
+        "type": "state",
+        "playing": runner.playing,
+        "speed": runner.speed,
+        "length": len(runner.engine.trace),
+        "view": panels.view(),
+        "content": "".join(content),
+    }
+    if answer is not None:
+        return frame, None
+    return frame, ("state_text", panels.key, runner.playing, runner.speed, panels.finished, full)
+
+
 def render_state(
     sandbox: Sandbox,
     runner: Runner,
@@ -97,29 +217,47 @@ def render_state(
     answer: dict | None = None,
     memo: dict | None = None,
 ) -> dict[str, Any]:
-    context = _context(sandbox, runner, answer)
-    if memo is not None:
-        # Everything below is sent whole: what the socket has seen starts again from here.
-        memo.clear()
-        memo.update(
-            pause=tuple(context["pause_notes"]),
-            services=context["services"],
-            question=(sandbox.scenario, context["finished"]),
-        )
-    parts = ["simulator/_transport.html", "simulator/_pause.html"]
-    parts += ["simulator/_services.html", "simulator/_question.html"]
-    if full:
-        context["entries"] = _entries(runner, 0)
-        parts.append("simulator/_log.html")
-    content = "".join(render_to_string(part, context) for part in parts)
-    return {
-        "type": "state",
-        "playing": runner.playing,
-        "speed": runner.speed,
-        "length": context["length"],
-        "view": _view(runner),
-        "content": content,
-    }
+    return _state(sandbox, runner, full=full, answer=answer, memo=memo)[0]
+
+
+def state_text(
+    sandbox: Sandbox,
+    runner: Runner,
+    *,
+    full: bool,
+    answer: dict | None = None,
+    memo: dict | None = None,
+) -> str:
+    """render_state's frame as JSON text, encoded once for every socket that sends the same one."""
+    frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo)
+    if key is None:
+        return json.dumps(frame)
+    return SHARED.get(key, lambda: json.dumps(frame))
+
+
+def _replay_key(sandbox: Sandbox) -> tuple:
+    """What a stored sandbox replays to: two with the same key rebuild the same engine."""
+    return (
+        "first_state",
+        scenario_of(sandbox),
+        sandbox.seed,
+        json.dumps(sandbox.inputs, sort_keys=True),
+        sandbox.until,
+        json.dumps(sandbox.scheduled, sort_keys=True),
+    )
+
+
+def known_first_state(sandbox: Sandbox) -> tuple[str, dict, int] | None:
+    """The first frame a socket sends for `sandbox` (with the memo it leaves and the length of
+    the trace), when some socket of this process has already sent it for the same sandbox."""
+    return SHARED.peek(_replay_key(sandbox))
+
+
+def first_state(sandbox: Sandbox, runner: Runner, memo: dict) -> str:
+    """The whole state of a freshly rebuilt sandbox, remembered for known_first_state."""
+    text = state_text(sandbox, runner, full=True, memo=memo)
+    SHARED.put(_replay_key(sandbox), (text, dict(memo), len(runner.engine.trace)))
+    return text
 
 
 def _unchanged(memo: dict | None, part: str, key: Any) -> bool:
@@ -132,31 +270,74 @@ def _unchanged(memo: dict | None, part: str, key: Any) -> bool:
     return False
 
 
+def _changed_rows(memo: dict | None, rows: tuple, full: bool) -> tuple[int, ...] | None:
+    """Which rows of the services table a socket needs again; None for the whole table.
+
+    A step changes a row or two (a counter, a buffer), and the table was most of every frame,
+    so only those rows are sent. The whole table goes when the socket has no table to patch,
+    or when services came or went.
+    """
+    previous = memo.get("services") if memo is not None else None
+    if memo is not None:
+        memo["services"] = rows
+    if full or previous is None or [r["name"] for r in previous] != [r["name"] for r in rows]:
+        return None
+    return tuple(i for i, (old, new) in enumerate(zip(previous, rows, strict=True)) if old != new)
+
+
+def _steps(
+    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None
+) -> tuple[dict[str, Any], tuple]:
+    """A steps frame, and a key that equal frames share (see steps_text)."""
+    panels = _Panels(sandbox, runner)
+    routes, lines = panels.log_since(since)
+    content = [lines, panels.transport()]
+    notes, pause = panels.pause()
+    with_pause = full or not _unchanged(memo, "pause", notes)
+    if with_pause:
+        content.append(pause)
+    rows, services = panels.services()
+    changed = _changed_rows(memo, rows, full)
+    if changed is None:
+        content.append(services)
+    else:
+        content.extend(panels.service_row(index) for index in changed)
+    with_question = full or not _unchanged(memo, "question", (sandbox.scenario, panels.finished))
+    if with_question:
+        content.append(panels.question())
+    frame = {
+        "type": "steps",
+        "playing": runner.playing,
+        "length": len(runner.engine.trace),
+        "routes": routes,
+        "view": panels.view(),
+        "content": "".join(content),
+    }
+    shape = (panels.key, since, runner.playing, runner.speed, panels.finished)
+    return frame, (*shape, with_pause, changed, with_question)
+
+
 def render_steps(
     sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
 ) -> dict[str, Any]:
     """New log lines and the panels they change. With a per-socket `memo`, a panel whose data
     has not changed since this socket last received it is left out: most paced frames change a
     row or two of the services table, and that table was three quarters of every frame."""
-    context = _context(sandbox, runner, None)
-    context["entries"] = _entries(runner, since)
-    parts = ["simulator/_log_append.html", "simulator/_transport.html"]
-    if full or not _unchanged(memo, "pause", tuple(context["pause_notes"])):
-        parts.append("simulator/_pause.html")
-    if full or not _unchanged(memo, "services", context["services"]):
-        parts.append("simulator/_services.html")
-    question = (sandbox.scenario, context["finished"])
-    if full or not _unchanged(memo, "question", question):
-        parts.append("simulator/_question.html")
-    content = "".join(render_to_string(part, context) for part in parts)
-    return {
-        "type": "steps",
-        "playing": runner.playing,
-        "length": context["length"],
-        "routes": [route for entry in context["entries"] for route in entry["routes"]],
-        "view": _view(runner),
-        "content": content,
-    }
+    return _steps(sandbox, runner, since, full=full, memo=memo)[0]
+
+
+def steps_text(
+    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
+) -> str:
+    """render_steps's frame as JSON text, encoded once for every socket that sends the same one:
+    escaping a frame's HTML for JSON cost more than anything else the event loop did for it."""
+    frame, shape = _steps(sandbox, runner, since, full=full, memo=memo)
+    return SHARED.get(("steps_text", shape), lambda: json.dumps(frame))
+
+
+def with_lateness(text: str, late_ms: float) -> str:
+    """Adds `late_ms` to an encoded frame without decoding it again."""
+    return f'{text[:-1]}, "late_ms": {json.dumps(late_ms)}}}'
 
 
 def render_error(message: str) -> str:

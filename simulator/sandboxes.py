@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -65,23 +66,54 @@ def _changed_elsewhere(sandbox: Sandbox) -> bool:
     return not Sandbox.objects.filter(pk=sandbox.pk, updated_at=sandbox.updated_at).exists()
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a sandbox's save writes, copied from its engine and runner at one moment.
+
+    Taken on the socket's own thread, so that a save waiting its turn for the database writes
+    what the learner had then, while the engine goes on playing.
+    """
+
+    inputs: list[dict]
+    until: int
+    scheduled: list[dict]
+
+    @classmethod
+    def of(cls, engine: Engine, scheduled: list[dict]) -> Progress:
+        return cls(engine.inputs, engine.now, [dict(i) for i in scheduled])
+
+
 def sandbox_save(*, sandbox: Sandbox, engine: Engine, scheduled: list[dict]) -> Sandbox:
+    return save_progress(sandbox, Progress.of(engine, scheduled))
+
+
+def save_progress(sandbox: Sandbox, progress: Progress, *, chosen: bool = False) -> Sandbox:
     """Stores how far the learner got, unless that would undo what another tab did.
 
     Two tabs of one learner each replay their own copy of the sandbox. A tab that made no input
     of its own since it last read or wrote the sandbox has only its clock to add; if another tab
     has written in the meantime, writing that stale copy back would erase the other tab's inputs,
     so it is skipped and the next connect shows the other tab's work. A tab that did make an
-    input saves it: the latest thing the learner did wins.
+    input saves it: the latest thing the learner did wins. So does a rewind (`chosen`), which
+    the caller has already written into `sandbox` and which may discard no input at all.
     """
-    if sandbox.owner and engine.inputs == sandbox.inputs and _changed_elsewhere(sandbox):
-        return sandbox
-    sandbox.inputs = engine.inputs
-    sandbox.until = engine.now
-    sandbox.scheduled = scheduled
+    if progress.inputs == sandbox.inputs and not chosen:
+        if sandbox.until == progress.until and sandbox.scheduled == progress.scheduled:
+            return sandbox  # nothing happened since the last save: nothing to write
+        if sandbox.owner and _changed_elsewhere(sandbox):
+            return sandbox
+    sandbox.inputs = progress.inputs
+    sandbox.until = progress.until
+    sandbox.scheduled = progress.scheduled
     if sandbox.owner:
         _store(sandbox, "inputs", "until", "scheduled")
     return sandbox
+
+
+@transaction.atomic
+def write_together(writes: list[Callable[[], Sandbox]]) -> list[Sandbox]:
+    """Several sockets' writes (saves, resets) in one transaction; see simulator/group_commit.py."""
+    return [write() for write in writes]
 
 
 def scenario_inputs_after(sandbox: Sandbox, instant: int) -> list[dict]:
@@ -93,16 +125,29 @@ def scenario_inputs_after(sandbox: Sandbox, instant: int) -> list[dict]:
     return [i for i in timed if i["at"] > instant]
 
 
+RESTART_FIELDS = ("scenario", "seed", "inputs", "until", "scheduled")
+
+
 def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
     """Starts over, empty or with a scenario whose inputs wait for their virtual time."""
+    restart(sandbox, name)
+    return store_restart(sandbox)
+
+
+def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
+    """sandbox_load_scenario's change, made in memory only; store_restart writes it."""
     scenario = load_scenario(name) if name else None
     sandbox.scenario = scenario.name if scenario else ""
     sandbox.seed = scenario.seed if scenario else 0
     sandbox.inputs = []
     sandbox.until = 0
     sandbox.scheduled = [dict(i, at=i.get("at", 0)) for i in scenario.inputs] if scenario else []
+    return sandbox
+
+
+def store_restart(sandbox: Sandbox) -> Sandbox:
     if sandbox.owner:
-        _store(sandbox, "scenario", "seed", "inputs", "until", "scheduled")
+        _store(sandbox, *RESTART_FIELDS)
     return sandbox
 
 

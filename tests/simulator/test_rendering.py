@@ -1,7 +1,17 @@
 """Frames leave out the panels a socket already has, and send them again when they change."""
 
+import json
+import re
+
+from simulator import rendering
 from simulator.models import Sandbox
-from simulator.rendering import render_state, render_steps
+from simulator.rendering import (
+    render_state,
+    render_steps,
+    state_text,
+    steps_text,
+    with_lateness,
+)
 from simulator.runner import Runner
 from simulator.sandboxes import engine_for
 
@@ -10,7 +20,7 @@ def runner_for(sandbox: Sandbox) -> Runner:
     return Runner(engine_for(sandbox), emit=None)
 
 
-def test_an_unchanged_services_table_is_sent_once_per_socket():
+def test_a_socket_is_sent_the_services_table_once_and_then_only_the_rows_that_change():
     sandbox = Sandbox(owner="")
     runner = runner_for(sandbox)
     memo: dict = {}
@@ -18,10 +28,22 @@ def test_an_unchanged_services_table_is_sent_once_per_socket():
     assert 'id="sim-services"' in first["content"]
     again = render_steps(sandbox, runner, len(runner.engine.trace), full=False, memo=memo)
     assert 'id="sim-services"' not in again["content"]
+    assert 'id="row-' not in again["content"]
     assert 'id="sim-transport"' in again["content"]
     runner.engine.apply({"action": "set_online", "service": "Email", "online": False})
     changed = render_steps(sandbox, runner, 0, full=False, memo=memo)
-    assert 'id="sim-services"' in changed["content"]
+    assert 'id="sim-services"' not in changed["content"]
+    assert re.findall(r'<hx-partial hx-target="#(row-[^"]+)"', changed["content"]) == [
+        "row-svc-email"
+    ]
+    assert "Bring online" in changed["content"]
+
+
+def test_a_table_of_other_services_is_replaced_whole():
+    memo = {"services": ({"name": "Order"}, {"name": "Email"})}
+    assert rendering._changed_rows(memo, ({"name": "Order"}, {"name": "Email"}), False) == ()
+    assert rendering._changed_rows(memo, ({"name": "Order"}, {"name": "Bank"}), False) is None
+    assert rendering._changed_rows({}, ({"name": "Order"},), False) is None
 
 
 def test_without_a_memo_every_panel_is_sent():
@@ -30,3 +52,62 @@ def test_without_a_memo_every_panel_is_sent():
     frame = render_steps(sandbox, runner, 0, full=False)
     for panel in ('id="sim-services"', 'id="sim-pause"', 'id="sim-question"'):
         assert panel in frame["content"]
+
+
+def played_to(sandbox: Sandbox, instants: int) -> Runner:
+    runner = runner_for(sandbox)
+    runner.engine.apply({"action": "send", "name": "PlaceOrder"})
+    for _ in range(instants):
+        runner.step()
+    return runner
+
+
+def test_sockets_in_the_same_state_share_one_rendering_of_each_panel(monkeypatch):
+    drawn = []
+    real = rendering._draw
+    monkeypatch.setattr(
+        rendering, "_draw", lambda part, context: drawn.append(part) or real(part, context)
+    )
+    rendering.SHARED.clear()
+    first, second = Sandbox(owner=""), Sandbox(owner="")
+    one, two = played_to(first, 3), played_to(second, 3)
+
+    a = render_steps(first, one, 0, full=True, memo={})
+    drawn_once = len(drawn)
+    b = render_steps(second, two, 0, full=True, memo={})
+
+    assert drawn_once >= 4
+    assert len(drawn) == drawn_once  # the second socket drew nothing of its own
+    assert a == b
+
+
+def test_a_different_state_is_drawn_afresh():
+    rendering.SHARED.clear()
+    first, second = Sandbox(owner=""), Sandbox(owner="")
+    early, later = played_to(first, 1), played_to(second, 4)
+    assert render_steps(first, early, 0, full=True) != render_steps(second, later, 0, full=True)
+    second.seed = 7
+    reseeded = played_to(second, 1)
+    assert reseeded.engine.history_key() == early.engine.history_key()
+    assert rendering._Panels(second, reseeded).key != rendering._Panels(first, early).key
+
+
+def test_the_encoded_frame_is_the_frame_and_lateness_is_added_to_it():
+    sandbox = Sandbox(owner="")
+    runner = played_to(sandbox, 2)
+    text = steps_text(sandbox, runner, 0, full=True)
+    assert json.loads(text) == json.loads(json.dumps(render_steps(sandbox, runner, 0, full=True)))
+    late = json.loads(with_lateness(text, 12.5))
+    assert late["late_ms"] == 12.5
+    assert late["length"] == len(runner.engine.trace)
+
+
+def test_an_encoded_state_frame_is_the_frame_and_an_answer_is_never_shared():
+    sandbox = Sandbox(owner="", scenario="order-flow", seed=0)
+    runner = played_to(sandbox, 2)
+    text = state_text(sandbox, runner, full=True)
+    assert json.loads(text) == json.loads(json.dumps(render_state(sandbox, runner, full=True)))
+    right = state_text(sandbox, runner, full=False, answer={"choice": 0, "correct": True})
+    wrong = state_text(sandbox, runner, full=False, answer={"choice": 1, "correct": False})
+    assert "Right, and the run" in json.loads(right)["content"]
+    assert "Not quite" in json.loads(wrong)["content"]

@@ -5,6 +5,7 @@ back; a network drop does the same. The first frame after connecting is the whol
 from the stored inputs, so it must match what the other tab is looking at record for record.
 """
 
+import asyncio
 import re
 import secrets
 from importlib import import_module
@@ -58,6 +59,17 @@ async def current_state(tab) -> dict:
     while not await tab.receive_nothing(timeout=0.1):
         await tab.receive_json_from()
     return await request(tab, {"action": "sync"}, "state")
+
+
+async def stored_sandbox(key: str, until=lambda sandbox: True) -> Sandbox:
+    """The learner's stored sandbox once `until` holds: saves are written a moment after the
+    frame that caused them goes out, not before."""
+    for _ in range(100):
+        sandbox = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+        if until(sandbox):
+            return sandbox
+        await asyncio.sleep(0.02)
+    return sandbox
 
 
 def assert_same_picture(seen: dict, expected: dict) -> None:
@@ -125,4 +137,46 @@ async def test_a_reconnect_during_a_guided_pause_shows_the_same_explanation():
     tab, resumed = await open_tab(cookie, "/ws/simulator/?scenario=email-down")
     assert "parked in Email" in resumed["content"]
     assert resumed["length"] == frame["length"]
+    await tab.disconnect()
+
+
+async def test_a_rewind_is_stored_even_when_it_discards_no_input():
+    cookie, key = await learner_session()
+    tab, _ = await open_tab(cookie)
+    await request(tab, {"action": "send", "name": "PlaceOrder"}, "steps")
+    await request(tab, {"action": "step"}, "steps")
+    await request(tab, {"action": "step"}, "steps")
+    other, _ = await open_tab(cookie)  # reads the sandbox, then writes its own step
+    await request(other, {"action": "step"}, "steps")
+
+    rewound = await request(tab, {"action": "seek", "seq": 1}, "state")
+    rewound_at = int(re.search(r"t=(\d+) ms", rewound["content"]).group(1))
+
+    stored = await stored_sandbox(key, until=lambda s: s.until == rewound_at)
+    assert len(stored.inputs) == 1  # the rewind kept the one input
+    again, resumed = await open_tab(cookie)
+    assert resumed["length"] == rewound["length"] == 2
+    for socket in (tab, other, again):
+        await socket.disconnect()
+
+
+async def test_a_save_that_fails_is_logged_and_the_sandbox_keeps_playing(monkeypatch, caplog):
+    from simulator import sandboxes
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    cookie, _ = await learner_session()
+    tab, _ = await open_tab(cookie)
+    monkeypatch.setattr(sandboxes, "save_progress", broken)
+
+    await request(tab, {"action": "send", "name": "PlaceOrder"}, "steps")
+    stepped = await request(tab, {"action": "step"}, "steps")
+
+    assert stepped["length"] > 1
+    for _ in range(100):  # the save is written a moment after the frame
+        if "a sandbox could not be saved" in caplog.text:
+            break
+        await asyncio.sleep(0.02)
+    assert "a sandbox could not be saved" in caplog.text
     await tab.disconnect()

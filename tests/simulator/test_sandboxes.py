@@ -1,6 +1,7 @@
 """Storing sandboxes: two tabs of one learner, and what sign-in does with an anonymous sandbox."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,11 +11,14 @@ from courseware.services import LEARNER_KEY
 from simulator.engine import Engine
 from simulator.models import Sandbox
 from simulator.sandboxes import (
+    Progress,
     engine_for,
     sandbox_for,
     sandbox_load_scenario,
     sandbox_merge_into_user,
     sandbox_save,
+    save_progress,
+    write_together,
 )
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +189,48 @@ def test_signing_in_brings_the_anonymous_sandbox_into_the_account(client, user):
     assert stored.owner == f"user:{user.pk}"
     assert [i["name"] for i in stored.inputs] == ["PlaceOrder"]
     assert "Checkout sends the command PlaceOrder" in client.get("/simulator/").content.decode()
+
+
+# -- saving --------------------------------------------------------------------------------------
+
+
+def test_several_sockets_saves_are_written_together_each_to_its_own_sandbox():
+    first, second = sandbox_for("learner:s1"), sandbox_for("learner:s2")
+    one, two = engine_for(first), engine_for(second)
+    one.apply({"action": "send", "name": "PlaceOrder"})
+    two.run(until=700)
+
+    write_together(
+        [
+            partial(save_progress, first, Progress.of(one, [])),
+            partial(save_progress, second, Progress.of(two, [])),
+        ]
+    )
+
+    assert len(Sandbox.objects.get(owner="learner:s1").inputs) == 1
+    assert Sandbox.objects.get(owner="learner:s2").until == 700
+
+
+def test_a_save_with_nothing_new_writes_nothing():
+    sandbox = played("learner:quiet", "PlaceOrder", ago=timedelta(hours=1))
+    engine = engine_for(sandbox)
+    stamp = sandbox.updated_at
+
+    sandbox_save(sandbox=sandbox, engine=engine, scheduled=list(sandbox.scheduled))
+
+    assert Sandbox.objects.get(pk=sandbox.pk).updated_at == stamp
+    engine.run(until=engine.now + 100)
+    sandbox_save(sandbox=sandbox, engine=engine, scheduled=list(sandbox.scheduled))
+    assert Sandbox.objects.get(pk=sandbox.pk).updated_at > stamp
+
+
+def test_a_save_keeps_its_own_copy_of_what_is_still_scheduled():
+    sandbox = sandbox_for("learner:sched")
+    engine = engine_for(sandbox)
+    scheduled = [{"action": "send", "name": "PlaceOrder", "at": 500}]
+    sandbox_save(sandbox=sandbox, engine=engine, scheduled=scheduled)
+    scheduled.pop()  # the runner applies it; nothing was saved since
+
+    sandbox_save(sandbox=sandbox, engine=engine, scheduled=scheduled)
+
+    assert Sandbox.objects.get(pk=sandbox.pk).scheduled == []

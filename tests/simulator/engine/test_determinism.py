@@ -88,3 +88,28 @@ def test_a_sealed_trace_reads_exactly_like_an_open_one(monkeypatch):
     assert sealed.trace[-1] == open_engine.trace[-1]
     assert sealed.trace[3:40:4] == open_engine.trace[3:40:4]
     assert list(sealed.trace.since(10)) == open_engine.trace[10:]
+
+
+def test_the_history_key_follows_the_inputs_and_their_times():
+    from simulator.engine import Engine
+
+    def keyed(*inputs):
+        engine = Engine(seed=1)
+        for item in inputs:
+            engine.apply(item)
+        return engine.history_key()
+
+    order = {"action": "send", "name": "PlaceOrder"}
+    assert keyed(order) == keyed(order)
+    assert keyed(order) != keyed()
+    assert keyed(order) != keyed(dict(order, at=50))
+    assert keyed(order, order) != keyed(order)
+    assert keyed() == ""
+
+
+def test_engines_of_the_order_flow_share_its_world():
+    from simulator.engine import Engine, load_scenario
+
+    assert Engine(seed=1).world is Engine(seed=2).world
+    scenario = load_scenario("order-flow")
+    assert scenario.engine().world is scenario.engine().world

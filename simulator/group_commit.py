@@ -1,0 +1,106 @@
+"""Gathers database writes made by a process's sockets and does them together.
+
+Database work runs on one thread per process, one call at a time, and with connections closed
+after each call (see docs/deploy.md) every call also opens one. While one write is in progress,
+the writes that arrive queue here, and the next transaction takes all of them (group commit): under
+load a batch grows with the queue, and a quiet server still writes each one at once. A backlog is
+written on one connection, batch after batch, for up to DRAIN_S; then the thread is handed back, so
+that other database work (a socket connecting, a page) is not kept waiting behind a busy room.
+Each caller waits for its own write to be committed and gets its own result back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+
+from channels.db import database_sync_to_async
+from django.db import close_old_connections
+
+BATCH_LIMIT = 200
+DRAIN_S = 0.05
+
+
+class GroupCommit[Item, Result]:
+    """`write_many(items)` runs on the database thread and returns one result per item, in order.
+
+    A result that is an exception is raised to its own caller only; an exception from the whole
+    call reaches every caller of that batch, so none is left waiting.
+    """
+
+    def __init__(self, write_many: Callable[[list[Item]], list[Result]], *, gather_s: float = 0):
+        self.write_many = write_many
+        self.gather_s = gather_s
+        self.loop = asyncio.get_running_loop()
+        # Shared with the database thread, which takes batches off the queue itself.
+        self.lock = threading.Lock()
+        self.queue: list[tuple[Item, asyncio.Future]] = []
+        self.draining = False
+        self.task: asyncio.Task | None = None
+
+    async def submit(self, item: Item) -> Result:
+        return await self.enqueue(item)
+
+    def enqueue(self, item: Item) -> asyncio.Future:
+        """Queues `item` and returns the future of its result, for a caller that need not wait.
+
+        Writes are done in the order they were queued, so a caller waiting for its last write
+        knows that all its earlier ones are done too.
+        """
+        future = self.loop.create_future()
+        with self.lock:
+            self.queue.append((item, future))
+            start, self.draining = not self.draining, True
+        if start:
+            self.task = self.loop.create_task(self._drain())
+        return future
+
+    async def _drain(self) -> None:
+        if self.gather_s:
+            await asyncio.sleep(self.gather_s)  # let the batch fill: its callers are not waiting
+        while await database_sync_to_async(self._write_queued)():
+            pass  # handed the thread back with a backlog left; queue for it again
+
+    def _write_queued(self) -> bool:
+        """Writes batches until the queue is empty (False) or DRAIN_S is up (True)."""
+        deadline = time.monotonic() + DRAIN_S
+        while True:
+            with self.lock:
+                batch, self.queue = self.queue[:BATCH_LIMIT], self.queue[BATCH_LIMIT:]
+                if not batch:
+                    self.draining = False
+                    return False
+            try:
+                results = self.write_many([item for item, _ in batch])
+            except Exception as error:
+                results = [error] * len(batch)
+                close_old_connections()  # a broken connection is not used for the next batch
+            for (_, future), result in zip(batch, results, strict=True):
+                self.loop.call_soon_threadsafe(_settle, future, result)
+            if time.monotonic() >= deadline:
+                return True
+
+
+def _settle(future: asyncio.Future, result: object) -> None:
+    if future.done():
+        return
+    if isinstance(result, Exception):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
+
+
+def per_loop(make: Callable[[], GroupCommit]) -> Callable[[], GroupCommit]:
+    """One GroupCommit per event loop, made on first use (tests start a loop for each test)."""
+    made: dict[asyncio.AbstractEventLoop, GroupCommit] = {}
+
+    def get() -> GroupCommit:
+        loop = asyncio.get_running_loop()
+        if loop not in made:
+            made.clear()  # an older loop's writer has nobody left to serve
+            made[loop] = make()
+        return made[loop]
+
+    return get

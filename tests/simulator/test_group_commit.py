@@ -1,0 +1,90 @@
+"""Writes that pile up while one is in progress go to the database together, each answered."""
+
+import asyncio
+import threading
+
+from simulator import group_commit
+from simulator.group_commit import GroupCommit, per_loop
+
+
+class Recorder:
+    """A write_many that records its batches and holds the first until released."""
+
+    def __init__(self):
+        self.batches: list[list] = []
+        self.release = threading.Event()
+
+    def __call__(self, items):
+        self.batches.append(list(items))
+        if len(self.batches) == 1:
+            self.release.wait(timeout=5)
+        return [ValueError(f"refused {i}") if i < 0 else i * 10 for i in items]
+
+
+async def test_writes_queued_behind_one_in_progress_share_the_next_batch():
+    write = Recorder()
+    commit = GroupCommit(write)
+    first = asyncio.create_task(commit.submit(1))
+    await asyncio.sleep(0.05)  # the first write is now under way
+    later = [asyncio.create_task(commit.submit(i)) for i in (2, 3, 4)]
+    await asyncio.sleep(0.05)
+    write.release.set()
+
+    assert await first == 10
+    assert [await task for task in later] == [20, 30, 40]
+    assert write.batches == [[1], [2, 3, 4]]
+
+
+async def test_a_refused_item_is_raised_to_its_own_caller_only():
+    write = Recorder()
+    write.release.set()
+    commit = GroupCommit(write)
+    results = await asyncio.gather(
+        commit.submit(5), commit.submit(-1), commit.submit(6), return_exceptions=True
+    )
+    assert (results[0], results[2]) == (50, 60)
+    assert isinstance(results[1], ValueError)
+
+
+async def test_a_failed_batch_reaches_every_caller_in_it_and_the_next_batch_still_runs():
+    calls = []
+
+    def flaky(items):
+        calls.append(list(items))
+        if len(calls) == 1:
+            raise ConnectionError("database went away")
+        return items
+
+    commit = GroupCommit(flaky)
+    results = await asyncio.gather(commit.submit(1), commit.submit(2), return_exceptions=True)
+    assert all(isinstance(r, ConnectionError) for r in results)
+    assert await commit.submit(3) == 3
+
+
+async def test_one_writer_per_event_loop():
+    get = per_loop(lambda: GroupCommit(lambda items: items))
+    assert get() is get()
+
+
+def test_a_new_event_loop_gets_its_own_writer():
+    get = per_loop(lambda: GroupCommit(lambda items: items))
+
+    async def which():
+        return get()
+
+    assert asyncio.run(which()) is not asyncio.run(which())
+
+
+async def test_a_backlog_handed_back_between_batches_is_still_all_written(monkeypatch):
+    monkeypatch.setattr(group_commit, "DRAIN_S", 0.0)
+    monkeypatch.setattr(group_commit, "BATCH_LIMIT", 2)
+    write = Recorder()
+    commit = GroupCommit(write)
+    first = asyncio.create_task(commit.submit(1))
+    await asyncio.sleep(0.05)
+    later = [asyncio.create_task(commit.submit(i)) for i in range(2, 7)]
+    await asyncio.sleep(0.05)
+    write.release.set()
+
+    assert [await task for task in [first, *later]] == [10, 20, 30, 40, 50, 60]
+    assert write.batches == [[1], [2, 3], [4, 5], [6]]
