@@ -29,3 +29,9 @@ application = ProtocolTypeRouter(
 # process. Setting it aside from the cyclic garbage collector keeps each full collection from
 # walking it again, which otherwise stalls every open socket for tens of milliseconds each time.
 gc.freeze()
+# Every learner playing holds an engine of some thousands of objects, so a full collection walks
+# millions of them. At the default thresholds one ran every six to eight seconds at 500 learners
+# and stopped every socket for 150-300 ms each time; with these, young collections are rarer, far
+# fewer objects live long enough to be promoted, and a full collection comes about once a minute
+# (still stopping the process for about a second at 1,000 learners: docs/benchmarks.md).
+gc.set_threshold(10_000, 10, 10)
