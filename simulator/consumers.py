@@ -81,6 +81,8 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self.parking: asyncio.Task | None = None
         self.saving: asyncio.Future | None = None  # this socket's last save, queued
         owner = sandboxes.owner_for_scope(self.scope)
+        # Another tab of this learner may have just saved: read the row after that save.
+        await writer().flushed()
         self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(owner)
         await self.accept()
         requested = self._requested_scenario()

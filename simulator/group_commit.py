@@ -12,6 +12,7 @@ Each caller waits for its own write to be committed and gets its own result back
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ class GroupCommit[Item, Result]:
         self.queue: list[tuple[Item, asyncio.Future]] = []
         self.draining = False
         self.task: asyncio.Task | None = None
+        self.last: asyncio.Future | None = None  # the latest write queued
 
     async def submit(self, item: Item) -> Result:
         return await self.enqueue(item)
@@ -49,13 +51,20 @@ class GroupCommit[Item, Result]:
         Writes are done in the order they were queued, so a caller waiting for its last write
         knows that all its earlier ones are done too.
         """
-        future = self.loop.create_future()
+        future = self.last = self.loop.create_future()
         with self.lock:
             self.queue.append((item, future))
             start, self.draining = not self.draining, True
         if start:
             self.task = self.loop.create_task(self._drain())
         return future
+
+    async def flushed(self) -> None:
+        """Returns once every write queued before the call is done (written or failed)."""
+        last = self.last
+        if last is not None and not last.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(last)
 
     async def _drain(self) -> None:
         if self.gather_s:

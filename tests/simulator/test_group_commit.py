@@ -88,3 +88,18 @@ async def test_a_backlog_handed_back_between_batches_is_still_all_written(monkey
 
     assert [await task for task in [first, *later]] == [10, 20, 30, 40, 50, 60]
     assert write.batches == [[1], [2, 3], [4, 5], [6]]
+
+
+async def test_flushed_waits_for_every_write_queued_before_it():
+    write = Recorder()
+    commit = GroupCommit(write)
+    await commit.flushed()  # nothing queued: returns at once
+    queued = [commit.enqueue(i) for i in (1, -2, 3)]
+    waiting = asyncio.create_task(commit.flushed())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    write.release.set()
+
+    await waiting
+    assert all(future.done() for future in queued)
+    assert isinstance(queued[1].exception(), ValueError)  # a failed write does not hold it up

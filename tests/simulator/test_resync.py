@@ -180,3 +180,20 @@ async def test_a_save_that_fails_is_logged_and_the_sandbox_keeps_playing(monkeyp
         await asyncio.sleep(0.02)
     assert "a sandbox could not be saved" in caplog.text
     await tab.disconnect()
+
+
+async def test_a_tab_reconnecting_right_after_the_other_tab_acted_sees_that_action(monkeypatch):
+    from simulator import consumers
+
+    monkeypatch.setattr(consumers, "GATHER_S", 0.3)  # the other tab's save is slow to land
+    cookie, _ = await learner_session()
+    other, _ = await open_tab(cookie)
+    await request(other, {"action": "send", "name": "PlaceOrder"}, "steps")
+    await request(other, {"action": "step"}, "steps")
+    expected = await current_state(other)
+
+    tab, resumed = await open_tab(cookie)
+
+    assert_same_picture(resumed, expected)
+    await tab.disconnect()
+    await other.disconnect()
