@@ -113,3 +113,22 @@ def test_engines_of_the_order_flow_share_its_world():
     assert Engine(seed=1).world is Engine(seed=2).world
     scenario = load_scenario("order-flow")
     assert scenario.engine().world is scenario.engine().world
+
+
+def test_a_dropped_engine_is_freed_without_the_garbage_collector():
+    import gc
+
+    from simulator.engine import load_scenario
+
+    scenario = load_scenario("order-flow")
+    scenario.run()
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        for _ in range(20):
+            scenario.run()  # made, played to the end and dropped
+        left = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert left < 20 * 10, f"{left} objects of dropped engines wait for the collector"
