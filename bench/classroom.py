@@ -78,7 +78,7 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench.common import ClientPool, cpu_seconds, percentile  # noqa: E402
+from bench.common import ClientPool, cpu_seconds, percentile, serve_commands  # noqa: E402
 from tests.servers import (  # noqa: E402
     SITE_APPLICATION,
     RedisServer,
@@ -407,24 +407,11 @@ class Learner:
 
 
 class ClientProcess:
-    """Commands from the bench's main process arrive on `conn`; each answer goes back on it."""
+    """One client process's learners; serve_commands runs its methods for the main process."""
 
-    def __init__(self, conn, seed: int):
-        self.conn = conn
+    def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.learners: list[Learner] = []
-
-    async def serve(self) -> None:
-        while True:
-            command, args = await asyncio.to_thread(self.conn.recv)
-            if command == "quit":
-                self.conn.send(None)
-                return
-            try:
-                result = await getattr(self, command)(**args)
-            except Exception as error:
-                result = {"crashed": f"{type(error).__name__}: {error}"}
-            self.conn.send(result)
 
     async def open(self, specs: list[dict]) -> dict:
         gate = asyncio.Semaphore(CONNECT_AT_ONCE)
@@ -509,7 +496,7 @@ class ClientProcess:
 
 
 def client_main(conn, seed: int) -> None:
-    asyncio.run(ClientProcess(conn, seed).serve())
+    asyncio.run(serve_commands(conn, ClientProcess(seed)))
 
 
 class Clients(ClientPool):

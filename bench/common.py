@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import multiprocessing
@@ -79,3 +80,18 @@ class ClientPool:
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.terminate()
+
+
+async def serve_commands(conn, client) -> None:
+    """A client process's loop: runs `client.<command>(**args)` for each command from the bench's
+    main process and sends its answer back, a crash as an answer too; returns on "quit"."""
+    while True:
+        command, args = await asyncio.to_thread(conn.recv)
+        if command == "quit":
+            conn.send(None)
+            return
+        try:
+            result = await getattr(client, command)(**args)
+        except Exception as error:
+            result = {"crashed": f"{type(error).__name__}: {error}"}
+        conn.send(result)

@@ -80,7 +80,13 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from bench.common import ClientPool, cpu_seconds, percentile, rss_kib  # noqa: E402
+from bench.common import (  # noqa: E402
+    ClientPool,
+    cpu_seconds,
+    percentile,
+    rss_kib,
+    serve_commands,
+)
 from simulator.engine import load_scenario  # noqa: E402
 from tests.servers import free_port, server_env, wait_for_port  # noqa: E402
 
@@ -261,28 +267,14 @@ class Samples:
 
 
 class Client:
-    """Commands from the bench's main process arrive on `conn`; each answer goes back on it."""
+    """One client process's sockets; serve_commands runs its methods for the main process."""
 
-    def __init__(self, conn, host: str, final_length: int, seed: int):
-        self.conn = conn
+    def __init__(self, host: str, final_length: int, seed: int):
         self.host = host
         self.final_length = final_length
         self.rng = random.Random(seed)
         self.learners: list[tuple[object, dict]] = []
         self.echoes: list[object] = []
-
-    async def serve(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            command, args = await loop.run_in_executor(None, self.conn.recv)
-            if command == "quit":
-                self.conn.send(None)
-                return
-            try:
-                result = await getattr(self, command)(**args)
-            except Exception as error:
-                result = {"crashed": f"{type(error).__name__}: {error}"}
-            self.conn.send(result)
 
     async def _open(self, path: str, headers: list[tuple[str, str]], host: str | None = None):
         host = host or self.host
@@ -455,7 +447,7 @@ class Client:
 
 
 def client_main(conn, host: str, final_length: int, seed: int) -> None:
-    asyncio.run(Client(conn, host, final_length, seed).serve())
+    asyncio.run(serve_commands(conn, Client(host, final_length, seed)))
 
 
 class Clients(ClientPool):
