@@ -150,19 +150,23 @@ def room_page(request, code):
     return _page(request, code, actor, "classroom/room.html")
 
 
+def _teachers_room(request, code, refusal: str):
+    """The room, when the visitor is its teacher; anyone else is refused with `refusal`."""
+    code, room = _room_or_404(code)
+    if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
+        raise PermissionDenied(refusal)
+    return code, room
+
+
 @require_GET
 def teach_page(request, code):
-    code, _ = _room_or_404(code)
-    if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
-        raise PermissionDenied("Only this room's teacher can run it.")
+    code, _ = _teachers_room(request, code, "Only this room's teacher can run it.")
     return _page(request, code, TEACHER, "classroom/teach.html")
 
 
 @require_GET
 def review_page(request, code):
-    code, room = _room_or_404(code)
-    if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
-        raise PermissionDenied("Only this room's teacher can read its log.")
+    code, room = _teachers_room(request, code, "Only this room's teacher can read its log.")
     return render(
         request,
         "classroom/review.html",
