@@ -205,8 +205,12 @@ class Engine:
         # The agenda: a heap of distinct times, and for each time the occurrences due then, in
         # the order they were scheduled. Equivalent to a heap of (time, sequence number), but
         # the many occurrences sharing a millisecond cost one heap operation, not one each.
+        # An occurrence holds the plain function (``Engine._on_timeout``), never a method bound
+        # to this engine: that would be a cycle through the agenda, and an engine dropped with
+        # anything still scheduled (a learner resetting mid-run) would wait for a full garbage
+        # collection instead of being freed at once.
         self._times: list[int] = []
-        self._slots: dict[int, list[tuple[Callable[[Any], None], Any]]] = {}
+        self._slots: dict[int, list[tuple[Callable[[Engine, Any], None], Any]]] = {}
         self._cursor = 0  # occurrences of the earliest slot already processed (by ``step``)
         self._processed = 0
         self._ids = 0
@@ -289,7 +293,7 @@ class Engine:
         if entry.__class__ is _Instance:
             self._on_done(entry)
         else:
-            entry[0](entry[1])
+            entry[0](self, entry[1])
         if self._cursor >= len(slot):
             self._close_slot(t)
         return self.trace.since(start)
@@ -335,7 +339,7 @@ class Engine:
             entry = slot[i]
             i += 1
             if entry.__class__ is not _Instance:
-                entry[0](entry[1])
+                entry[0](self, entry[1])
                 continue
             svc = entry.svc
             msg = entry.item.msg
@@ -571,7 +575,7 @@ class Engine:
 
     # -- scheduling and records ------------------------------------------------------------------
 
-    def _at(self, t: int, fn: Callable[[Any], None], arg: Any) -> None:
+    def _at(self, t: int, fn: Callable[[Engine, Any], None], arg: Any) -> None:
         slot = self._slots.get(t)
         if slot is None:
             slot = self._slots[t] = []
@@ -686,12 +690,12 @@ class Engine:
         self._record("sent", msg, handler, **extra)
         self._check_name(msg)
         self._transmit_command(pending, delay.by if delay else 0)
-        self._at(self.now + policy.timeout_ms, self._on_timeout, (msg.id, 1))
+        self._at(self.now + policy.timeout_ms, Engine._on_timeout, (msg.id, 1))
 
     def _transmit_command(self, pending: _Pending, extra_ms: int) -> None:
         dropped = bool(self._faults) and self._faults.take_in_transit("drop") is not None
         self._at(
-            self.now + self._latency() + extra_ms, self._on_command_arrival, (pending, dropped)
+            self.now + self._latency() + extra_ms, Engine._on_command_arrival, (pending, dropped)
         )
 
     def _on_command_arrival(self, arg: tuple[_Pending, bool]) -> None:
@@ -726,7 +730,7 @@ class Engine:
                 backoff_ms=backoff,
                 waited_ms=policy.timeout_ms,
             )
-            self._at(self.now + backoff, self._on_resend, (msg_id, attempt + 1))
+            self._at(self.now + backoff, Engine._on_resend, (msg_id, attempt + 1))
             return
         pending.state = "gave_up"
         compensation = [f"{e.verb} {e.name}" for e in policy.on_give_up]
@@ -751,10 +755,10 @@ class Engine:
         pending.attempt = attempt
         self._record("retried", pending.msg, pending.handler, attempt=attempt, by="sender")
         self._transmit_command(pending, 0)
-        self._at(self.now + pending.policy.timeout_ms, self._on_timeout, (msg_id, attempt))
+        self._at(self.now + pending.policy.timeout_ms, Engine._on_timeout, (msg_id, attempt))
 
     def _reply(self, msg: Message, label: str, outcome: str, value: Any) -> None:
-        self._at(self.now + self._latency(), self._on_reply, (msg, label, outcome, value))
+        self._at(self.now + self._latency(), Engine._on_reply, (msg, label, outcome, value))
 
     def _on_reply(self, arg: tuple[Message, str, str, Any]) -> None:
         msg, label, outcome, value = arg
@@ -803,7 +807,7 @@ class Engine:
             self._check_name(msg)
         self._at(
             self.now + self._latency() + (delay.by if delay else 0),
-            self._on_topic_arrival,
+            Engine._on_topic_arrival,
             (msg, topic, dropped is not None),
         )
 
@@ -1088,7 +1092,7 @@ class Engine:
             self._record(
                 "retried", msg, label, attempt=item.attempt, by="broker", backoff_ms=backoff
             )
-            self._at(self.now + backoff, self._on_redeliver, inst)
+            self._at(self.now + backoff, Engine._on_redeliver, inst)
             return
         self._record(
             "dropped",

@@ -1,5 +1,7 @@
 """Same world, seed and inputs: the same trace, record for record."""
 
+import pytest
+
 from simulator.engine import Engine, load_scenario
 
 from .conftest import fake_classify, place_order
@@ -115,19 +117,33 @@ def test_engines_of_the_order_flow_share_its_world():
     assert scenario.engine().world is scenario.engine().world
 
 
-def test_a_dropped_engine_is_freed_without_the_garbage_collector():
+def _played_to_the_end(scenario):
+    scenario.run()
+
+
+def _dropped_mid_run(scenario):
+    # Timeouts and deliveries are still on the agenda when a learner resets or a sandbox parks.
+    engine = scenario.engine()
+    for item in scenario.inputs:
+        engine.apply(item)
+    engine.run(until=engine.next_time() + 1)
+    assert engine.next_time() is not None
+
+
+@pytest.mark.parametrize("drop", [_played_to_the_end, _dropped_mid_run])
+def test_a_dropped_engine_is_freed_without_the_garbage_collector(drop):
     import gc
 
     from simulator.engine import load_scenario
 
     scenario = load_scenario("order-flow")
-    scenario.run()
+    drop(scenario)
     gc.collect()
     gc.disable()
     try:
         before = len(gc.get_objects())
         for _ in range(20):
-            scenario.run()  # made, played to the end and dropped
+            drop(scenario)  # made, played and dropped
         left = len(gc.get_objects()) - before
     finally:
         gc.enable()
