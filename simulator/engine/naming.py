@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 
@@ -43,11 +44,19 @@ class SimpleVerdict:
     form: str | None = None
 
 
+# How many names a process keeps the course classifier's verdict for. Every learner's engine
+# judges the same few names of the world, and learners type only a few of their own.
+VERDICTS_KEPT = 4096
+
+
+@cache
 def default_classifier() -> Classifier:
     """The course's classifier, or the built-in one if the course's is not installed.
 
     Only a missing ``courseware`` package is forgiven: a grammar module that exists but fails to
-    import is a bug and must be seen.
+    import is a bug and must be seen. The course's verdicts are immutable, so each name's is
+    shared by every engine of the process: judging a name takes about 75 microseconds, and a busy
+    server builds engines by the dozen every second.
     """
     try:
         from courseware.grammar import classify
@@ -55,7 +64,7 @@ def default_classifier() -> Classifier:
         if error.name not in ("courseware", "courseware.grammar"):
             raise
         return simple_classify
-    return classify
+    return lru_cache(maxsize=VERDICTS_KEPT)(classify)
 
 
 # A short list is enough for the fallback: the course's grammar module is the real classifier.

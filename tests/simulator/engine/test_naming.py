@@ -61,3 +61,29 @@ def test_by_default_the_course_grammar_judges_names():
     assert smelly == ["SendConfirmationEmail", "OrderPlacedCommand"]
     first = next(r for r in engine.trace if r.step == "smell")
     assert first.detail["explanation"]
+
+
+def test_engines_of_one_process_share_the_course_grammar_verdicts(monkeypatch):
+    from courseware import grammar
+    from simulator.engine import naming
+
+    asked = []
+    real = grammar.classify
+
+    def classify(name):
+        asked.append(name)
+        return real(name)
+
+    naming.default_classifier.cache_clear()
+    monkeypatch.setattr(grammar, "classify", classify)
+    try:
+        for seed in range(3):
+            engine = Engine(seed=seed)
+            engine.apply({"action": "publish", "name": "SendConfirmationEmail", "from": "Order"})
+            engine.run()
+            assert [r.message for r in engine.trace if r.step == "smell"] == [
+                "SendConfirmationEmail"
+            ]
+    finally:
+        naming.default_classifier.cache_clear()  # later tests get the real classifier back
+    assert asked == ["SendConfirmationEmail"]
