@@ -103,6 +103,19 @@ def _lexicon():
     return lemminflect
 
 
+def load_lexicon() -> None:
+    """Reads the lexicon's tables now rather than when the first name is checked.
+
+    Reading them takes about half a second and makes tens of thousands of objects. A server does
+    it while starting (config/asgi.py), before it sets its start-up objects aside from the garbage
+    collector. Left to a learner's first checked name, it held up every open socket of the
+    process for that half second, and the collections after it had the fresh tables to walk.
+    """
+    lexicon = _lexicon()
+    lexicon.getAllLemmas("placed")
+    lexicon.getAllInflections("place", upos="VERB")
+
+
 @lru_cache(maxsize=8192)
 def verb_table(lemma: str) -> dict[str, tuple[str, ...]]:
     """All verb inflections of ``lemma`` keyed by Penn tag; VBN falls back to VBD for regular
