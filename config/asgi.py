@@ -14,24 +14,28 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.collector import PacedCollection  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
+from courseware.verb_forms import load_lexicon  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = PacedCollection(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )
 
-# Everything loaded so far (Django, the apps, the URL and socket routes) lives as long as the
-# process. Setting it aside from the cyclic garbage collector keeps each full collection from
-# walking it again, which otherwise stalls every open socket for tens of milliseconds each time.
+# The naming checker's lexicon, read now so that no learner's first checked name waits for it.
+load_lexicon()
+
+# Everything loaded so far (Django, the apps, the routes, the lexicon) lives as long as the
+# process. Frozen, it is left out of every garbage collection from now on.
 gc.freeze()
-# Every learner playing holds an engine of some thousands of objects, so a full collection walks
-# millions of them. At the default thresholds one ran every six to eight seconds at 500 learners
-# and stopped every socket for 150-300 ms each time; with these, young collections are rarer, far
-# fewer objects live long enough to be promoted, and a full collection comes about once a minute
-# (still stopping the process for about a second at 1,000 learners: docs/benchmarks.md).
-gc.set_threshold(10_000, 10, 10)
+# Collections run on a clock once the first connection comes (config/collector.py). These
+# thresholds are the backstop for a burst of allocations between two ticks; the third keeps
+# CPython's own full collections as rare as the clock's.
+gc.set_threshold(3_000, 10, 1_000)
