@@ -47,23 +47,25 @@ def engine_for(sandbox: Sandbox) -> Engine:
     return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
 
 
-def _store(sandbox: Sandbox, *fields: str) -> None:
-    """Writes what play changes, and never the owner.
+def _store(sandbox: Sandbox, values: dict, *, unless_changed_elsewhere: bool = False) -> bool:
+    """Writes what play changes, and never the owner. False when nothing was written.
 
     At sign-in the row may be handed to the account, or deleted, while a tab of the anonymous
     session is still open. That tab's next save must neither take the row back nor fail: an
-    update by primary key of these fields only does neither.
+    update by primary key of these fields only does neither. `unless_changed_elsewhere` writes
+    only if no other socket has written the row since this copy was read or saved; asking in the
+    update itself takes one query where a look first took two.
     """
-    sandbox.updated_at = timezone.now()
-    values = {name: getattr(sandbox, name) for name in fields}
-    Sandbox.objects.filter(pk=sandbox.pk).update(**values, updated_at=sandbox.updated_at)
-
-
-def _changed_elsewhere(sandbox: Sandbox) -> bool:
-    """True when another socket has written this sandbox since this copy was read or saved."""
-    if sandbox.pk is None:
-        return False
-    return not Sandbox.objects.filter(pk=sandbox.pk, updated_at=sandbox.updated_at).exists()
+    rows = Sandbox.objects.filter(pk=sandbox.pk)
+    if unless_changed_elsewhere:
+        rows = rows.filter(updated_at=sandbox.updated_at)
+    now = timezone.now()
+    written = rows.update(**values, updated_at=now) > 0
+    if written or not unless_changed_elsewhere:
+        sandbox.updated_at = now
+        for name, value in values.items():
+            setattr(sandbox, name, value)
+    return written
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +99,15 @@ def save_progress(sandbox: Sandbox, progress: Progress, *, chosen: bool = False)
     input saves it: the latest thing the learner did wins. So does a rewind (`chosen`), which
     the caller has already written into `sandbox` and which may discard no input at all.
     """
-    if progress.inputs == sandbox.inputs and not chosen:
-        if sandbox.until == progress.until and sandbox.scheduled == progress.scheduled:
-            return sandbox  # nothing happened since the last save: nothing to write
-        if sandbox.owner and _changed_elsewhere(sandbox):
-            return sandbox
-    sandbox.inputs = progress.inputs
-    sandbox.until = progress.until
-    sandbox.scheduled = progress.scheduled
-    if sandbox.owner:
-        _store(sandbox, "inputs", "until", "scheduled")
+    clock_only = progress.inputs == sandbox.inputs and not chosen
+    if clock_only and sandbox.until == progress.until and sandbox.scheduled == progress.scheduled:
+        return sandbox  # nothing happened since the last save: nothing to write
+    values = {"inputs": progress.inputs, "until": progress.until, "scheduled": progress.scheduled}
+    if not sandbox.owner:
+        for name, value in values.items():
+            setattr(sandbox, name, value)
+        return sandbox
+    _store(sandbox, values, unless_changed_elsewhere=clock_only and sandbox.pk is not None)
     return sandbox
 
 
@@ -147,7 +148,7 @@ def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
 
 def store_restart(sandbox: Sandbox) -> Sandbox:
     if sandbox.owner:
-        _store(sandbox, *RESTART_FIELDS)
+        _store(sandbox, {name: getattr(sandbox, name) for name in RESTART_FIELDS})
     return sandbox
 
 

@@ -59,6 +59,33 @@ def test_a_stale_copy_with_nothing_new_does_not_overwrite_the_other_tabs_work():
     assert len(Sandbox.objects.get(owner="learner:two-tabs").inputs) == 1
 
 
+def test_a_save_of_the_clock_alone_is_one_query(django_assert_num_queries):
+    # Hundreds of these a second at a full class: whether another tab wrote first is asked in
+    # the update itself, not by a look beforehand.
+    sandbox = played("learner:clock", "PlaceOrder")
+    engine = engine_for(sandbox)
+    engine.run(until=engine.now + 100)
+    with django_assert_num_queries(1):
+        sandbox_save(sandbox=sandbox, engine=engine, scheduled=[])
+    assert Sandbox.objects.get(pk=sandbox.pk).until == engine.now
+    assert sandbox.until == engine.now
+
+
+def test_a_stale_copy_that_lost_keeps_its_own_view_of_the_sandbox():
+    idle = sandbox_for("learner:lost")
+    busy = Sandbox.objects.get(owner="learner:lost")
+    engine = engine_for(busy)
+    engine.apply({"action": "send", "name": "PlaceOrder"})
+    sandbox_save(sandbox=busy, engine=engine, scheduled=[])
+
+    stale = engine_for(idle)
+    stale.run(until=500)
+    sandbox_save(sandbox=idle, engine=stale, scheduled=[])
+
+    assert idle.until == 0  # nothing was written, and the copy does not pretend otherwise
+    assert Sandbox.objects.get(owner="learner:lost").until == busy.until
+
+
 def test_a_stale_copy_with_an_input_of_its_own_wins():
     first = sandbox_for("learner:two-tabs")
     second = Sandbox.objects.get(owner="learner:two-tabs")
