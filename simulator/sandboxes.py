@@ -62,10 +62,14 @@ def _store(sandbox: Sandbox, values: dict, *, unless_changed_elsewhere: bool = F
     now = timezone.now()
     written = rows.update(**values, updated_at=now) > 0
     if written or not unless_changed_elsewhere:
-        sandbox.updated_at = now
-        for name, value in values.items():
-            setattr(sandbox, name, value)
+        _take(sandbox, {**values, "updated_at": now})
     return written
+
+
+def _take(sandbox: Sandbox, values: dict) -> None:
+    """The in-memory copy takes what was written (or, unstored, what would have been)."""
+    for name, value in values.items():
+        setattr(sandbox, name, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +108,7 @@ def save_progress(sandbox: Sandbox, progress: Progress, *, chosen: bool = False)
         return sandbox  # nothing happened since the last save: nothing to write
     values = {"inputs": progress.inputs, "until": progress.until, "scheduled": progress.scheduled}
     if not sandbox.owner:
-        for name, value in values.items():
-            setattr(sandbox, name, value)
+        _take(sandbox, values)
         return sandbox
     _store(sandbox, values, unless_changed_elsewhere=clock_only and sandbox.pk is not None)
     return sandbox
