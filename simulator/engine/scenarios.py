@@ -48,6 +48,8 @@ class Question:
     answer: int
     explanation: str
     check: Mapping[str, Any]
+    # One sentence per choice, said after the run to a learner who predicted that choice.
+    feedback: tuple[str, ...] = ()
 
     def holds(self, engine: Engine) -> bool:
         """True when the engine's run shows what the right answer claims."""
@@ -157,6 +159,7 @@ class Scenario:
                 "choices": list(self.question.choices),
                 "answer": self.question.answer,
                 "explanation": self.question.explanation,
+                "feedback": list(self.question.feedback),
             },
         }
 
@@ -242,12 +245,18 @@ def parse_scenario(name: str, data: Mapping[str, Any]) -> Scenario:
         raise ScenarioError(f"scenario {name}: question.answer must index one of the choices")
     check = need(q, "check", dict, "question.")
     _check_shape(name, check)
+    feedback = q.get("feedback", [])
+    if not isinstance(feedback, list) or not all(isinstance(f, str) for f in feedback):
+        raise ScenarioError(f"scenario {name}: question.feedback must be a list of strings")
+    if feedback and len(feedback) != len(choices):
+        raise ScenarioError(f"scenario {name}: question.feedback needs one entry per choice")
     question = Question(
         prompt=need(q, "prompt", str, "question."),
         choices=tuple(str(c) for c in choices),
         answer=answer,
         explanation=need(q, "explanation", str, "question."),
         check=check,
+        feedback=tuple(feedback),
     )
     pauses = _pauses(name, data.get("pauses", []))
     world = data.get("world")
