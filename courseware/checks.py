@@ -14,6 +14,15 @@ E007 an unknown term in see_also           E017 a file name that is not NN-slug.
 E008 a broken lesson: link                 E018 no lessons at all
 E009 an unknown lesson in a term's lessons E019 repeated choices, or more than five
 E010 a check question without explanation
+E020 a claim about the order flow that cannot be checked (unknown kind or message, no number)
+E021 a wrong sender                        E024 a wrong number of copies
+E022 a wrong handler                       E025 a wrong topic
+E023 wrong subscribers                     E026 a wrong cause
+E027 an unknown generated block (`::: name`)
+
+Claims about the order flow (E020 to E026) are links such as
+`[Email and Accounting](flow:subscribers/PaymentCompleted)`, held against one run of the engine's
+order flow (courseware/flow.py), so that changing the world without the text fails the check.
 """
 
 from __future__ import annotations
@@ -33,8 +42,10 @@ from courseware.content import (
     parse_lesson,
     split_front_matter,
 )
+from courseware.flow import generated_blocks, order_flow_facts
 from courseware.glossary import Glossary, parse_glossary
-from courseware.rendering import course_links
+from courseware.rendering import block_names, course_links, flow_claims
+from simulator.engine.facts import CLAIM_KINDS, CLAIM_TARGET, FlowFacts, check_claim
 
 SYLLABUS_TOPICS = frozenset(range(1, 11))
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -250,6 +261,50 @@ def _links(
     return errors
 
 
+CLAIM_ERRORS = {
+    "unreadable": ("courseware.E020", "Write flow:KIND/Message with a kind from {kinds}."),
+    "sender": ("courseware.E021", "Name who sends it in the engine's order flow."),
+    "handler": ("courseware.E022", "Name the command's handler in the engine's world."),
+    "subscribers": ("courseware.E023", "List every subscription of the event's topic."),
+    "copies": ("courseware.E024", "Count the subscriptions of the event's topic in the world."),
+    "topic": ("courseware.E025", "Use the topic the world publishes the event to."),
+    "cause": ("courseware.E026", "Name the message whose handling led to it in the run."),
+}
+
+
+def _claims(where: Path, text: str, facts: FlowFacts, blocks: set[str]) -> list[Error]:
+    """Every claim about the order flow in ``text`` that the engine's run does not bear out."""
+    errors = []
+    for claimed, target in flow_claims(text):
+        match = CLAIM_TARGET.match(target)
+        if match is None:
+            problem = ("unreadable", f"flow:{target} is not of the form flow:kind/Message")
+        else:
+            problem = check_claim(facts, match["kind"], match["message"], claimed)
+        if problem is not None:
+            id_, hint = CLAIM_ERRORS[problem[0]]
+            errors.append(
+                _error(
+                    id_,
+                    f"{where.name}: [{claimed}](flow:{target}) contradicts the order flow: "
+                    f"{problem[1]}.",
+                    hint.format(kinds=", ".join(CLAIM_KINDS)),
+                    where,
+                )
+            )
+    for name in block_names(text):
+        if name not in blocks:
+            errors.append(
+                _error(
+                    "courseware.E027",
+                    f"{where.name}: `::: {name}` asks for a block that does not exist.",
+                    "Use one of: " + ", ".join(sorted(blocks)) + ".",
+                    where,
+                )
+            )
+    return errors
+
+
 def _glossary(path: Path, lessons: set[str]) -> tuple[Glossary | None, list[Error]]:
     try:
         glossary = parse_glossary(path)
@@ -282,8 +337,15 @@ def _glossary(path: Path, lessons: set[str]) -> tuple[Glossary | None, list[Erro
     return glossary, errors
 
 
-def check_content(*, content_dir: Path, scenarios_dir: Path) -> list[Error]:
-    """Every problem in the course content, each as its own Error."""
+def check_content(
+    *, content_dir: Path, scenarios_dir: Path, facts: FlowFacts | None = None
+) -> list[Error]:
+    """Every problem in the course content, each as its own Error.
+
+    ``facts`` are the order flow's, from the engine unless a test brings its own world's.
+    """
+    facts = facts if facts is not None else order_flow_facts()
+    blocks = set(generated_blocks())
     lessons, broken, errors = _lessons(content_dir / "lessons")
     parsed_all = not any(e.id in PARSE_FAILURES for e in errors)
     errors += _duplicates(lessons)
@@ -323,6 +385,7 @@ def check_content(*, content_dir: Path, scenarios_dir: Path) -> list[Error]:
         errors += _links(
             lesson.path, lesson.body, lessons=lesson_slugs, terms=terms, scenarios=scenarios
         )
+        errors += _claims(lesson.path, lesson.body, facts, blocks)
 
     try:
         sheet = parse_cheatsheet(content_dir / "cheatsheet.md")
@@ -332,6 +395,7 @@ def check_content(*, content_dir: Path, scenarios_dir: Path) -> list[Error]:
         errors += _links(
             sheet.path, sheet.body, lessons=lesson_slugs, terms=terms, scenarios=scenarios
         )
+        errors += _claims(sheet.path, sheet.body, facts, blocks)
     return errors
 
 

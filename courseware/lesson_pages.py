@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from courseware.content import Lesson
+from courseware.flow import generated_blocks
 from courseware.rendering import render_markdown
 
 
@@ -31,7 +32,7 @@ def _scrollable(html: str) -> str:
 
 @lru_cache(maxsize=64)
 def _rendered(body: str) -> str:
-    return _scrollable(render_markdown(body, resolve_course_link))
+    return _scrollable(render_markdown(body, resolve_course_link, generated_blocks()))
 
 
 def lesson_html(lesson: Lesson) -> SafeString:
