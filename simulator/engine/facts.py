@@ -240,7 +240,7 @@ def steps_table(facts: FlowFacts) -> str:
         else:
             to = f"{fact.receivers[0]}, the single handler"
             result = fact.result_field.replace("_", " ") if fact.result_field else "an answer"
-            back = f"accepted with {_article(result)} {result}, or refused with a reason"
+            back = f"accepted with {_article(result)} {result}, or refused"
         rows.append(f"| {n} | {name} | {fact.kind} | {sender} | {to} | {back} |")
     return "\n".join(rows)
 
