@@ -14,6 +14,7 @@ E007 an unknown term in see_also           E017 a file name that is not NN-slug.
 E008 a broken lesson: link                 E018 no lessons at all
 E009 an unknown lesson in a term's lessons E019 repeated choices, or more than five
 E010 a check question without explanation
+E040 a check question without one hint per wrong choice (and none for the right one)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from courseware.content import (
     CONTENT_DIR,
     ContentError,
     Lesson,
+    hint_problems,
     parse_cheatsheet,
     parse_lesson,
     split_front_matter,
@@ -43,7 +45,7 @@ LESSON_KEYS = frozenset(
     | {"try", "check"}
 )
 TRY_KEYS = frozenset({"kind", "scenario", "label", "prompt", "examples"})
-CHECK_KEYS = frozenset({"id", "prompt", "choices", "answer", "explanation"})
+CHECK_KEYS = frozenset({"id", "prompt", "choices", "answer", "explanation", "hints"})
 MAX_CHOICES = 5
 GUIDE = "See docs/authoring.md."
 
@@ -161,6 +163,16 @@ def _lessons(directory: Path) -> tuple[list[Lesson], set[str], list[Error]]:
                         f"{path.name} check {question.id!r}: choices must be two to "
                         f"{MAX_CHOICES} different answers.",
                         "Remove the repeated or surplus choices.",
+                        path,
+                    )
+                )
+            for problem in hint_problems(question):
+                errors.append(
+                    _error(
+                        "courseware.E040",
+                        f"{path.name} check {question.id!r}: {problem}.",
+                        "A first wrong answer shows the hint for the chosen choice, so every "
+                        "wrong choice needs one aimed at its mistake, and the right one none.",
                         path,
                     )
                 )

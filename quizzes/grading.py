@@ -3,8 +3,8 @@
 Two kinds of question are graded by the course's own machinery rather than by a stored key:
 ``rename`` answers go through the naming checker, and ``predict`` questions run the simulator's
 engine and keep the choice whose trace predicate holds. What a learner sees in an attempt
-(a generated name, the shuffled order of items) comes from the attempt's seed, so the attempt can
-be shown again exactly as it was.
+(a generated name, the shuffled order of items or choices) comes from the attempt's seed, so the
+attempt can be shown again exactly as it was.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ class Presented:
     question: Question
     name: str = ""
     order: tuple[int, ...] = ()  # for ``order``: bank indices in the order they are shown
+    # For ``choice`` and ``predict``: bank indices in the order shown. Answers still name the
+    # bank index, so stored answers and statistics mean the same whatever order was shown.
+    choice_order: tuple[int, ...] = ()
 
     @property
     def prompt(self) -> str:
@@ -47,6 +50,11 @@ class Presented:
     @property
     def shown_items(self) -> list[tuple[int, str]]:
         return [(i, self.question.items[i]) for i in self.order]
+
+    @property
+    def shown_choices(self) -> list[tuple[int, str]]:
+        order = self.choice_order or range(len(self.question.choices))
+        return [(i, self.question.choices[i].text) for i in order]
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,10 @@ def present(question: Question, seed: int) -> Presented:
         while len(order) > 1 and order == sorted(order):
             rng.shuffle(order)
         return Presented(question, order=tuple(order))
+    if question.type in ("choice", "predict"):
+        order = list(range(len(question.choices)))
+        _rng(seed, question).shuffle(order)
+        return Presented(question, name=question.name, choice_order=tuple(order))
     return Presented(question, name=question.name)
 
 

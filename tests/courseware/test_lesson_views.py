@@ -84,8 +84,8 @@ def test_a_wrong_answer_over_htmx_returns_only_the_question(client, lesson):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
-    assert html.strip().startswith(f'<section class="check check--wrong" id="check-{q.id}"')
-    assert "Not quite" in html
+    assert html.strip().startswith(f'<section class="check check--hint" id="check-{q.id}"')
+    assert "Not yet" in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert not CheckAnswer.objects.get().correct
 
