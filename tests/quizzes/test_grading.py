@@ -125,6 +125,18 @@ def test_choice_refuses_unknown_choices(raw):
         parse_answer(present(question, 0), {"answer": raw} if raw is not None else {})
 
 
+def test_choices_are_shown_shuffled_per_attempt_but_graded_by_bank_index():
+    choices = tuple(Choice(t) for t in ("a", "b", "c", "d"))
+    question = q(type="choice", prompt="?", choices=choices, answer=2)
+    orders = {present(question, seed).choice_order for seed in range(40)}
+    assert len(orders) > 10
+    assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
+    assert present(question, 7).choice_order == present(question, 7).choice_order
+    shown = present(question, 7)
+    assert shown.shown_choices == [(i, choices[i].text) for i in shown.choice_order]
+    assert answer(question, {"answer": "2"}, seed=7).correct
+
+
 def test_true_false():
     question = q(type="truefalse", prompt="?", answer=False)
     assert answer(question, {"answer": "false"}).correct

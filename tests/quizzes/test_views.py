@@ -245,3 +245,26 @@ def test_stats_show_share_right_and_the_most_common_wrong_answer(client, django_
     assert "25%" in row
     assert "Nothing: the suffix makes the kind explicit" in row
     assert "(2)" in row
+
+
+def test_an_attempt_shows_choices_in_its_own_shuffled_order(client):
+    url, _ = start(client, slug="failure")
+    attempt = Attempt.objects.get()
+    quiz_question = next(q for q in _bank("failure").questions if q.id == "undo-an-event")
+    html = client.get(url).content.decode()
+    start_at = html.index('id="q-undo-an-event"')
+    section = html[start_at : html.index("</section>", start_at)]
+    shown = [int(v) for v in re.findall(r'name="answer" value="(\d+)"', section)]
+    assert shown == list(present(quiz_question, attempt.seed).choice_order)
+    again = client.get(url).content.decode()
+    assert again.index('value="%d"' % shown[0], start_at) < again.index(
+        'value="%d"' % shown[-1], start_at
+    )
+    client.post(url + "questions/undo-an-event/", {"answer": str(quiz_question.answer)})
+    assert Answer.objects.get().correct
+
+
+def _bank(slug):
+    from quizzes.banks import load_banks
+
+    return load_banks().by_slug[slug]
