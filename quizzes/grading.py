@@ -253,6 +253,12 @@ def parse_answer(presented: Presented, data: Mapping[str, Any]) -> str:
             raise InvalidAnswer("Type a new name first.")
         if len(text) > MAX_ANSWER_CHARS:
             raise InvalidAnswer(f"A message name has at most {MAX_ANSWER_CHARS} characters.")
+        if any(ch.isspace() for ch in text):
+            # The checker reads loose words for the naming page; a name in code has none.
+            raise InvalidAnswer(
+                "A message name has no spaces: join its words, as in OrderPlaced, "
+                "order_placed or order.placed."
+            )
         try:
             classify(text)
         except InvalidName as exc:
@@ -304,6 +310,8 @@ def grade_rename(question: Question, text: str) -> tuple[bool, str]:
     better = suggest_rename(question.name, target)
     if split_words(text) == split_words(question.name):
         return False, f"That is still {question.name}: the verb has to change its form."
+    if any(split_words(text) == split_words(other) for other in question.accept):
+        return True, verdict.explanation
     if verdict.kind != target:
         reads = "neither" if verdict.kind == "unclear" else _article(verdict.kind)
         return False, f"The checker reads {text} as {reads}. {verdict.explanation}"
@@ -457,7 +465,15 @@ def _verify_rename(question: Question, where: str) -> list[str]:
     ok, why = grade_rename(question, better)
     if not ok:
         return [f"{where}: the suggested rename {better} would be graded wrong: {why}"]
-    return []
+    problems = []
+    for other in question.accept:
+        verdict = classify(other)
+        if verdict.kind != question.target or verdict.smell:
+            problems.append(
+                f"{where}: the accepted name {other} does not read as {question.target} "
+                f"({verdict.smell or verdict.explanation})"
+            )
+    return problems
 
 
 def _verify_predict(question: Question, where: str, scenarios: set[str] | None) -> list[str]:
