@@ -190,3 +190,23 @@ def test_a_broken_bank_fails_manage_py_check(write_bank, tmp_path):
     folder = write_bank("sample", GOOD.replace('explanation = "Past tense after the noun."', ""))
     with override_settings(QUIZ_BANKS_DIR=folder), pytest.raises(SystemCheckError):
         call_command("check", tags=["content"])
+
+
+def _right_and_longest_other(question):
+    from quizzes.grading import predicted_answer
+
+    right = question.answer if question.type == "choice" else predicted_answer(question)
+    texts = question.choice_texts
+    return len(texts[right]), max(len(t) for i, t in enumerate(texts) if i != right)
+
+
+def test_the_project_banks_do_not_give_the_answer_away_by_length():
+    questions = [
+        q for quiz in load_banks().quizzes for q in quiz.questions if q.type in ("choice",)
+    ]
+    longest = [q.id for q in questions if (lambda r, o: r > o)(*_right_and_longest_other(q))]
+    chance = sum(1 / len(q.choices) for q in questions)
+    assert len(longest) <= chance / 2, longest
+    for question in questions:
+        right, other = _right_and_longest_other(question)
+        assert right <= 1.15 * other, question.id
