@@ -671,6 +671,7 @@ class Engine:
             "smell",
             msg,
             None,
+            msg.sender,
             reason=reason,
             reads_as=kind,
             used_as=msg.kind,
@@ -1107,17 +1108,25 @@ class Engine:
         rule = self.world.rule_for(svc.name, msg.name)
         self.command_log.append(msg)
         self._handled_by[msg.id] = svc.name
-        reason = None
+        reason = refused_by = None
+        spec = self.world.commands.get(msg.name)
         if rule is None:
-            reason = f"{svc.name} has no handler for {msg.name}"
-        elif rule.reject_if is not None:
+            reason, refused_by = f"{svc.name} has no handler for {msg.name}", "no handler"
+        elif spec is not None and spec.requires:
+            reason, refused_by = spec.invalid(msg.payload), "validation"
+        if reason is None and rule is not None and rule.reject_if is not None:
             reason = CONDITIONS[rule.reject_if](msg.payload, self._funds)
+            refused_by = "business rule"
         if reason is not None:
-            self._record("handled", msg, label, outcome="rejected", reason=reason)
+            self._record(
+                "handled", msg, label, outcome="rejected", reason=reason, refused_by=refused_by
+            )
             if svc.idempotent:
                 svc.seen.add(msg.id)
                 svc.results[msg.id] = ("rejected", reason)
             self._reply(msg, label, "rejected", reason)
+            if refused_by == "business rule" and rule.on_reject:
+                self._emit(svc.name, rule.on_reject, msg, {**msg.payload, "reason": reason})
             return
         effect = self._effects(svc, rule, msg)
         result: dict[str, Any] = {}

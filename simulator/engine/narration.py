@@ -65,6 +65,11 @@ def _redelivered(r: Mapping[str, Any]) -> str:
 
 def _handled(r: Mapping[str, Any]) -> str:
     if r.get("outcome") == "rejected":
+        if r.get("refused_by") == "validation":
+            return (
+                f"{r['to']} refuses {r['message']} before any business rule runs:"
+                f" {r.get('reason')}."
+            )
         return f"{r['to']} refuses {r['message']}: {r.get('reason')}."
     result = _fields(r.get("result"))
     result = f" ({result})" if result else ""
@@ -127,7 +132,17 @@ def _dropped(r: Mapping[str, Any]) -> str:
 
 
 def _smell(r: Mapping[str, Any]) -> str:
-    hint = f" A better name: {r['suggestion']}." if r.get("suggestion") else ""
+    suggestion, sender = r.get("suggestion"), r.get("from")
+    if r.get("used_as") == "event" and r.get("reads_as") == "command" and sender:
+        # Renaming to the past tense is only honest in the mouth of whoever did the work.
+        hint = (
+            f" If {sender} wants it done, send it as a command to the service that does it;"
+            f" if {sender} is telling news, publish what {sender} itself did."
+        )
+        if suggestion:
+            hint += f" {suggestion} would be a fair name only from the service that did it."
+    else:
+        hint = f" A better name: {suggestion}." if suggestion else ""
     return f"Naming smell on {r['message']}: {r.get('reason')}.{hint}"
 
 

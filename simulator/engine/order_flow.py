@@ -38,8 +38,8 @@ ORDER_FLOW: dict[str, Any] = {
         "Loyalty": {"about": "awards points; joins later"},
     },
     "topics": {
-        "order-events": ["Order", "Email", "Inventory", "Analytics", "Fraud", "Customer App"],
-        "payment-events": ["Order", "Accounting", "Analytics"],
+        "order-events": ["Order", "Email", "Inventory", "Analytics", "Fraud"],
+        "payment-events": ["Order", "Email", "Accounting", "Analytics"],
         "fulfillment-events": ["Email", "Analytics", "Customer App"],
         "custom-events": [],
     },
@@ -48,10 +48,16 @@ ORDER_FLOW: dict[str, Any] = {
         "OrderCancelled": {"topic": "order-events", "publisher": "Order"},
         "PaymentCompleted": {"topic": "payment-events", "publisher": "Payment"},
         "PaymentRefunded": {"topic": "payment-events", "publisher": "Payment"},
+        "PaymentDeclined": {"topic": "payment-events", "publisher": "Payment"},
         "OrderShipped": {"topic": "fulfillment-events", "publisher": "Fulfillment"},
     },
     "commands": {
-        "PlaceOrder": {"handler": "Order", "payload": {"customer": "ada", "amount": 120}},
+        "PlaceOrder": {
+            "handler": "Order",
+            "payload": {"customer": "ada", "amount": 120},
+            # Checked before any rule of Order's: a malformed request is refused as such.
+            "requires": {"customer": "text", "amount": "positive_number"},
+        },
         "ProcessPayment": {"handler": "Payment"},
         "RefundPayment": {"handler": "Payment"},
         "ShipOrder": {"handler": "Fulfillment"},
@@ -74,6 +80,8 @@ ORDER_FLOW: dict[str, Any] = {
             "effects": {"cards_charged": 1},
             "result": {"field": "payment_id", "prefix": "pay"},
             "then": [{"publish": "PaymentCompleted"}],
+            # A refusal is news too: whoever keeps figures hears that a card was declined.
+            "on_reject": [{"publish": "PaymentDeclined"}],
         },
         {
             "service": "Payment",
@@ -100,6 +108,8 @@ ORDER_FLOW: dict[str, Any] = {
         },
         # Subscribers: each reacts in its own way and none is known to the publisher.
         {"service": "Email", "on": "OrderPlaced", "effects": {"emails_sent": 1}},
+        {"service": "Email", "on": "PaymentCompleted", "effects": {"emails_sent": 1}},
+        {"service": "Email", "on": "PaymentRefunded", "effects": {"emails_sent": 1}},
         {"service": "Email", "on": "OrderCancelled", "effects": {"emails_sent": 1}},
         {"service": "Email", "on": "OrderShipped", "effects": {"emails_sent": 1}},
         {"service": "Inventory", "on": "OrderPlaced", "effects": {"items_reserved": 1}},
@@ -108,6 +118,7 @@ ORDER_FLOW: dict[str, Any] = {
         {"service": "Fraud", "on": "OrderPlaced", "effects": {"orders_screened": 1}},
         {"service": "Accounting", "on": "PaymentCompleted", "effects": {"ledger_entries": 1}},
         {"service": "Accounting", "on": "PaymentRefunded", "effects": {"ledger_entries": 1}},
+        {"service": "Accounting", "on": "PaymentDeclined", "effects": {"declines_noted": 1}},
         {"service": "Customer App", "on": "*", "effects": {"notifications_shown": 1}},
         {"service": "Loyalty", "on": "OrderPlaced", "effects": {"points_awarded": 1}},
     ],

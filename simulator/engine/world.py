@@ -64,6 +64,8 @@ class Rule:
     result_prefix: str = "id"
     funds: str | None = None
     then: tuple[Emit, ...] = ()
+    # What the handler announces when its business rule refuses the command.
+    on_reject: tuple[Emit, ...] = ()
     if_status: tuple[tuple[str, tuple[Emit, ...]], ...] = ()
     # The ``handled`` record's detail for an event, built once and shared (read-only).
     detail: dict[str, Any] | None = field(default=None, compare=False)
@@ -97,6 +99,16 @@ class EventSpec:
 class CommandSpec:
     handler: str
     payload: tuple[tuple[str, Any], ...] = ()
+    # Field -> kind of value the handler requires; checked before any business rule runs.
+    requires: tuple[tuple[str, str], ...] = ()
+
+    def invalid(self, payload: Mapping[str, Any]) -> str | None:
+        """Why ``payload`` is not a well-formed request, or None when it is."""
+        for field_name, kind in self.requires:
+            value = payload.get(field_name)
+            if not FIELD_KINDS[kind][0](value):
+                return f"invalid data: {field_name} must be {FIELD_KINDS[kind][1]}"
+        return None
 
 
 # Named business rules a world can use in ``reject_if``. They receive the payload and the world's
@@ -113,6 +125,17 @@ def _insufficient_funds(payload: Mapping[str, Any], funds: Mapping[str, int]) ->
 
 
 CONDITIONS = {"insufficient_funds": _insufficient_funds}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+# The kinds of value a command can require, each with its test and how a refusal words it.
+FIELD_KINDS = {
+    "text": (lambda v: isinstance(v, str) and bool(v.strip()), "some text"),
+    "positive_number": (lambda v: _is_number(v) and v > 0, "a number above zero"),
+}
 FUNDS_OPERATIONS = ("charge", "refund")
 
 
@@ -174,7 +197,16 @@ class World:
             handler = spec.get("handler")
             self._service(handler, f"command {name}")
             payload = spec.get("payload", {})
-            self.commands[name] = CommandSpec(handler, tuple(payload.items()))
+            requires = spec.get("requires", {})
+            for field_name, kind in requires.items():
+                if kind not in FIELD_KINDS:
+                    raise WorldError(
+                        f"command {name}: {field_name} requires an unknown kind {kind!r};"
+                        f" known: {sorted(FIELD_KINDS)}"
+                    )
+            self.commands[name] = CommandSpec(
+                handler, tuple(payload.items()), tuple(requires.items())
+            )
         overlap = set(self.events) & set(self.commands)
         if overlap:
             raise WorldError(f"names used both as event and command: {sorted(overlap)}")
@@ -306,6 +338,7 @@ class World:
             result_prefix=str(result.get("prefix", "id")),
             funds=funds,
             then=self._emits(raw.get("then", []), where),
+            on_reject=self._emits(raw.get("on_reject", []), where),
             if_status=if_status,
             detail={"effect": dict(effects)} if effects else None,
         )

@@ -66,5 +66,9 @@ def steps(engine: Engine, step: str | None = None, **where) -> list:
     return found
 
 
+# What Email writes for one order that goes through: a confirmation, a receipt, a shipping note.
+EMAILS_PER_ORDER = 3
+
+
 def place_order(engine: Engine, amount: int = 120, **extra) -> None:
     engine.apply({"action": "send", "name": "PlaceOrder", "payload": {"amount": amount}, **extra})

@@ -151,3 +151,33 @@ def test_a_command_sent_to_a_service_that_does_not_know_it_is_rejected(make_engi
     (rejected,) = steps(engine, "rejected", message="DoTheDishes")
     assert rejected.to == "Order"
     assert rejected.detail["reason"] == "Email has no handler for DoTheDishes"
+
+
+def test_a_malformed_request_is_refused_before_any_business_rule(make_engine):
+    engine = make_engine()
+    place_order(engine, amount=-5)
+    engine.run()
+    (handled,) = steps(engine, "handled", message="PlaceOrder")
+    assert handled.detail["outcome"] == "rejected"
+    assert handled.detail["refused_by"] == "validation"
+    assert "amount must be a number above zero" in handled.detail["reason"]
+    (reply,) = steps(engine, "rejected", message="PlaceOrder")
+    assert reply.to == "Checkout"
+    # Nothing happened, so nothing is announced and nothing is counted.
+    assert not steps(engine, "published")
+    assert engine.counters()["Order"].get("orders_created", 0) == 0
+
+
+def test_a_business_refusal_is_announced_as_a_fact_by_the_refuser(make_engine):
+    engine = make_engine()
+    engine.apply({"action": "set_funds", "customer": "ada", "amount": 10})
+    place_order(engine)
+    engine.run()
+    (handled,) = steps(engine, "handled", message="ProcessPayment")
+    assert handled.detail["refused_by"] == "business rule"
+    (declined,) = steps(engine, "published", message="PaymentDeclined")
+    assert declined.from_ == "Payment"
+    assert declined.causation_id == handled.id
+    assert engine.counters()["Accounting"]["declines_noted"] == 1
+    # The sender heard the refusal as a reply and compensated with its own fact.
+    assert steps(engine, "published", message="OrderCancelled")

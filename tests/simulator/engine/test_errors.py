@@ -58,7 +58,7 @@ def test_bad_input_raises_a_domain_error_and_changes_nothing(make_engine, bad, e
     assert issubclass(error, DomainError)
     assert (engine.snapshot(), engine.state_view(), engine.counters(), len(engine.trace)) == before
     engine.run()
-    assert engine.counters()["Email"]["emails_sent"] == 2  # and it carries on normally
+    assert engine.counters()["Email"]["emails_sent"] == 3  # and it carries on normally
 
 
 def test_every_action_is_documented_in_the_error_message(make_engine):

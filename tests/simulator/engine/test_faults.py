@@ -2,7 +2,7 @@
 
 from simulator.engine.core import DUPLICATE_REASON
 
-from .conftest import place_order, steps
+from .conftest import EMAILS_PER_ORDER, place_order, steps
 
 
 def test_failing_handlers_are_retried_with_growing_back_off(make_engine):
@@ -16,7 +16,7 @@ def test_failing_handlers_are_retried_with_growing_back_off(make_engine):
     assert [(r.detail["attempt"], r.detail["backoff_ms"]) for r in retried] == [(2, 100), (3, 200)]
     redelivered = steps(engine, "redelivered", to="Email")
     assert [r.t - f.t for r, f in zip(redelivered, retried, strict=True)] == [100, 200]
-    assert engine.counters()["Email"]["emails_sent"] == 2
+    assert engine.counters()["Email"]["emails_sent"] == EMAILS_PER_ORDER
     assert engine.counters()["Email"]["failed"] == 2
 
 
@@ -60,7 +60,7 @@ def test_drop_aimed_at_one_service_spares_the_others(make_engine):
     (dropped,) = steps(engine, "dropped", to="Inventory")
     assert dropped.message == "OrderPlaced"
     assert engine.counters()["Inventory"].get("items_reserved", 0) == 0
-    assert engine.counters()["Email"]["emails_sent"] == 2
+    assert engine.counters()["Email"]["emails_sent"] == EMAILS_PER_ORDER
 
 
 def test_delay_holds_the_next_message_back(make_engine):
@@ -97,7 +97,7 @@ def test_going_offline_mid_work_puts_the_message_back(make_engine):
     assert [r.message for r in put_back] == ["OrderPlaced"]
     again = steps(engine, "redelivered", to="Email")
     assert again[0].t == 3000
-    assert engine.counters()["Email"]["emails_sent"] == 2
+    assert engine.counters()["Email"]["emails_sent"] == EMAILS_PER_ORDER
     # The abandoned piece of work never finished on its own.
     assert all(r.t >= 3000 for r in steps(engine, "handled", to="Email"))
 

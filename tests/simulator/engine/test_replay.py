@@ -32,7 +32,7 @@ def test_replaying_the_command_log_charges_and_emails_again(make_engine):
     (summary,) = steps(engine, "replay_finished")
     effects = summary.detail["side_effects"]
     assert effects["Payment"] == {"cards_charged": 2}
-    assert effects["Email"] == {"emails_sent": 4}
+    assert effects["Email"] == {"emails_sent": 6}
     assert effects["Order"] == {"orders_created": 2}
     assert summary.detail["matches_live"] is False
     assert engine.counters()["Payment"]["cards_charged"] == 4
