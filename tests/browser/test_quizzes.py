@@ -95,7 +95,7 @@ class TestQuizzes:
     def test_predict_question_graded_by_the_engine(self, page):
         start_quiz(page, "failure")
         question = page.locator("#q-email-offline")
-        question.get_by_label("Both events wait in Email's buffer").check()
+        question.get_by_label("They wait in Email's subscription").check()
         question.get_by_role("button", name="Check my answer").click()
         page.locator("#q-email-offline .feedback--right").wait_for()
         page.watch.assert_clean()
