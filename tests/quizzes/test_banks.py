@@ -201,12 +201,11 @@ def _right_and_longest_other(question):
 
 
 def test_the_project_banks_do_not_give_the_answer_away_by_length():
-    questions = [
-        q for quiz in load_banks().quizzes for q in quiz.questions if q.type in ("choice", "predict")
-    ]
-    longest = [q.id for q in questions if (lambda r, o: r > o)(*_right_and_longest_other(q))]
+    quizzes = load_banks().quizzes
+    questions = [q for quiz in quizzes for q in quiz.questions if q.type in ("choice", "predict")]
+    lengths = {q.id: _right_and_longest_other(q) for q in questions}
+    longest = [qid for qid, (right, other) in lengths.items() if right > other]
     chance = sum(1 / len(q.choices) for q in questions)
     assert len(longest) <= chance / 2, longest
-    for question in questions:
-        right, other = _right_and_longest_other(question)
-        assert right <= 1.15 * other, question.id
+    for qid, (right, other) in lengths.items():
+        assert right <= 1.15 * other, qid
