@@ -202,10 +202,12 @@ def _right_and_longest_other(question):
 
 def test_the_project_banks_do_not_give_the_answer_away_by_length():
     quizzes = load_banks().quizzes
-    questions = [q for quiz in quizzes for q in quiz.questions if q.type in ("choice", "predict")]
-    lengths = {q.id: _right_and_longest_other(q) for q in questions}
+    questions = [
+        (quiz.slug, q) for quiz in quizzes for q in quiz.questions if q.type in ("choice", "predict")
+    ]
+    lengths = {(slug, q.id): _right_and_longest_other(q) for slug, q in questions}
     longest = [qid for qid, (right, other) in lengths.items() if right > other]
-    chance = sum(1 / len(q.choices) for q in questions)
+    chance = sum(1 / len(q.choices) for _, q in questions)
     assert len(longest) <= chance / 2, longest
     for qid, (right, other) in lengths.items():
         assert right <= 1.15 * other, qid
