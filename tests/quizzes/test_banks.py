@@ -202,9 +202,8 @@ def _right_and_longest_other(question):
 
 def test_the_project_banks_do_not_give_the_answer_away_by_length():
     quizzes = load_banks().quizzes
-    questions = [
-        (quiz.slug, q) for quiz in quizzes for q in quiz.questions if q.type in ("choice", "predict")
-    ]
+    kinds = ("choice", "predict")
+    questions = [(quiz.slug, q) for quiz in quizzes for q in quiz.questions if q.type in kinds]
     lengths = {(slug, q.id): _right_and_longest_other(q) for slug, q in questions}
     longest = [qid for qid, (right, other) in lengths.items() if right > other]
     chance = sum(1 / len(q.choices) for _, q in questions)
