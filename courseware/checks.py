@@ -23,6 +23,8 @@ E027 an unknown generated block (`::: name`)
 Claims about the order flow (E020 to E026) are links such as
 `[Email and Accounting](flow:subscribers/PaymentCompleted)`, held against one run of the engine's
 order flow (courseware/flow.py), so that changing the world without the text fails the check.
+
+E040 a check question without one hint per wrong choice (and none for the right one)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from courseware.content import (
     CONTENT_DIR,
     ContentError,
     Lesson,
+    hint_problems,
     parse_cheatsheet,
     parse_lesson,
     split_front_matter,
@@ -54,7 +57,7 @@ LESSON_KEYS = frozenset(
     | {"try", "check"}
 )
 TRY_KEYS = frozenset({"kind", "scenario", "label", "prompt", "examples"})
-CHECK_KEYS = frozenset({"id", "prompt", "choices", "answer", "explanation"})
+CHECK_KEYS = frozenset({"id", "prompt", "choices", "answer", "explanation", "hints"})
 MAX_CHOICES = 5
 GUIDE = "See docs/authoring.md."
 
@@ -172,6 +175,16 @@ def _lessons(directory: Path) -> tuple[list[Lesson], set[str], list[Error]]:
                         f"{path.name} check {question.id!r}: choices must be two to "
                         f"{MAX_CHOICES} different answers.",
                         "Remove the repeated or surplus choices.",
+                        path,
+                    )
+                )
+            for problem in hint_problems(question):
+                errors.append(
+                    _error(
+                        "courseware.E040",
+                        f"{path.name} check {question.id!r}: {problem}.",
+                        "A first wrong answer shows the hint for the chosen choice, so every "
+                        "wrong choice needs one aimed at its mistake, and the right one none.",
                         path,
                     )
                 )

@@ -37,6 +37,11 @@ class CheckQuestion:
     choices: tuple[str, ...]
     answer: int
     explanation: str
+    # One hint per choice, aimed at the misunderstanding behind it; "" for the right answer.
+    hints: tuple[str, ...] = ()
+
+    def hint_for(self, choice: int) -> str:
+        return self.hints[choice] if 0 <= choice < len(self.hints) else ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,37 @@ def parse_check(raw: dict, where: str) -> CheckQuestion:
             f"{where}: a question without an explanation teaches nothing; add one.",
             code="no-explanation",
         )
-    return CheckQuestion(qid, _text(raw, "prompt", where), choices, answer, explanation.strip())
+    hints = raw.get("hints", [])
+    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+        raise ContentError(f"{where}: 'hints' must be a list of strings, one per choice.")
+    return CheckQuestion(
+        qid,
+        _text(raw, "prompt", where),
+        choices,
+        answer,
+        explanation.strip(),
+        hints=tuple(h.strip() for h in hints),
+    )
+
+
+def hint_problems(question: CheckQuestion) -> list[str]:
+    """Why a question's hints cannot guide a learner before the answer is shown, if they can't.
+
+    Every wrong choice needs its own hint and the right one none: a hint there would be read as
+    "wrong" by a learner who picked the right answer.
+    """
+    if len(question.hints) != len(question.choices):
+        return [
+            f"'hints' has {len(question.hints)} entries for {len(question.choices)} choices; "
+            "give one per choice, in the same order"
+        ]
+    problems = []
+    for index, (choice, hint) in enumerate(zip(question.choices, question.hints, strict=True)):
+        if index == question.answer and hint:
+            problems.append(f"the right answer ({choice!r}) has a hint; leave its entry empty")
+        elif index != question.answer and not hint:
+            problems.append(f"the wrong choice {choice!r} has no hint")
+    return problems
 
 
 def parse_try(raw: dict, where: str) -> TryIt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,6 +40,22 @@ def parse_choice(question: CheckQuestion, raw: object) -> int:
     if not 0 <= choice < len(question.choices):
         raise InvalidChoice("That answer is not one of the choices.")
     return choice
+
+
+def shuffled(count: int, *, seed: str) -> tuple[int, ...]:
+    """The order to show `count` choices in, as original indices, fixed by `seed`.
+
+    Choices keep their original index in the form and in the database, so grading and the
+    statistics never depend on the order a learner happened to see.
+    """
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return tuple(order)
+
+
+def choice_seed(learner_identity: str, lesson_slug: str, question_id: str) -> str:
+    """One learner sees one order for a question on every visit; another learner, another."""
+    return f"{learner_identity}:{lesson_slug}:{question_id}"
 
 
 def grade(question: CheckQuestion, choice: int) -> Grade:

@@ -40,6 +40,13 @@ class Learner:
     def fields(self) -> dict:
         return {"user_id": self.user_id, "session_key": self.session_key}
 
+    @property
+    def identity(self) -> str:
+        """A stable text naming this learner, to seed what they see (never shown to anyone)."""
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        return f"learner:{self.session_key}"
+
 
 class LessonProgress(models.Model):
     user = models.ForeignKey(

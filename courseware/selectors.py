@@ -85,6 +85,15 @@ def questions_answered_correctly(*, learner: Learner | None, lesson_slug: str) -
     )
 
 
+def check_attempt_count(*, learner: Learner | None, lesson_slug: str, question_id: str) -> int:
+    """How many answers the learner has given to one check question, right or wrong."""
+    if learner is None:
+        return 0
+    return CheckAnswer.objects.filter(
+        **learner.lookup, lesson_slug=lesson_slug, question_id=question_id
+    ).count()
+
+
 @dataclass(frozen=True)
 class QuestionStats:
     lesson: Lesson

@@ -43,7 +43,7 @@ QUIZ_KEYS = frozenset({"slug", "title", "summary", "order", "lessons", "question
 COMMON_KEYS = frozenset({"id", "type", "prompt", "explanation", "hint", "lesson"})
 TYPE_KEYS = {
     "classify": frozenset({"name", "answer", "generate"}),
-    "rename": frozenset({"name", "target"}),
+    "rename": frozenset({"name", "target", "accept"}),
     "choice": frozenset({"choices", "answer"}),
     "truefalse": frozenset({"answer"}),
     "predict": frozenset({"scenario", "inputs", "seed", "choices", "answer"}),
@@ -89,6 +89,9 @@ class Question:
     inputs: tuple[Mapping[str, Any], ...] = ()
     seed: int = 0
     generate: Generator | None = None
+    # For ``rename``: other honest names for the same moment, right even with another verb
+    # (SendWelcomeEmail may become the fact that prompted it, UserRegistered).
+    accept: tuple[str, ...] = ()
 
     @property
     def choice_texts(self) -> tuple[str, ...]:
@@ -248,6 +251,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> Question | None
         fields["target"] = _text(raw, "target", where, problems)
         if fields["target"] and fields["target"] not in KINDS:
             problems.append(f'{where}: `target` must be "event" or "command".')
+        fields["accept"] = _strings(raw, "accept", where, problems)
     elif qtype == "choice":
         fields["choices"] = _choices(raw, where, problems, checks=False)
         fields["answer"] = _answer_index(

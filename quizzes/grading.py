@@ -3,8 +3,8 @@
 Two kinds of question are graded by the course's own machinery rather than by a stored key:
 ``rename`` answers go through the naming checker, and ``predict`` questions run the simulator's
 engine and keep the choice whose trace predicate holds. What a learner sees in an attempt
-(a generated name, the shuffled order of items) comes from the attempt's seed, so the attempt can
-be shown again exactly as it was.
+(a generated name, the shuffled order of items or choices) comes from the attempt's seed, so the
+attempt can be shown again exactly as it was.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ class Presented:
     question: Question
     name: str = ""
     order: tuple[int, ...] = ()  # for ``order``: bank indices in the order they are shown
+    # For ``choice`` and ``predict``: bank indices in the order shown. Answers still name the
+    # bank index, so stored answers and statistics mean the same whatever order was shown.
+    choice_order: tuple[int, ...] = ()
 
     @property
     def prompt(self) -> str:
@@ -47,6 +50,11 @@ class Presented:
     @property
     def shown_items(self) -> list[tuple[int, str]]:
         return [(i, self.question.items[i]) for i in self.order]
+
+    @property
+    def shown_choices(self) -> list[tuple[int, str]]:
+        order = self.choice_order or range(len(self.question.choices))
+        return [(i, self.question.choices[i].text) for i in order]
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,10 @@ def present(question: Question, seed: int) -> Presented:
         while len(order) > 1 and order == sorted(order):
             rng.shuffle(order)
         return Presented(question, order=tuple(order))
+    if question.type in ("choice", "predict"):
+        order = list(range(len(question.choices)))
+        _rng(seed, question).shuffle(order)
+        return Presented(question, name=question.name, choice_order=tuple(order))
     return Presented(question, name=question.name)
 
 
@@ -241,6 +253,12 @@ def parse_answer(presented: Presented, data: Mapping[str, Any]) -> str:
             raise InvalidAnswer("Type a new name first.")
         if len(text) > MAX_ANSWER_CHARS:
             raise InvalidAnswer(f"A message name has at most {MAX_ANSWER_CHARS} characters.")
+        if any(ch.isspace() for ch in text):
+            # The checker reads loose words for the naming page; a name in code has none.
+            raise InvalidAnswer(
+                "A message name has no spaces: join its words, as in OrderPlaced, "
+                "order_placed or order.placed."
+            )
         try:
             classify(text)
         except InvalidName as exc:
@@ -292,6 +310,8 @@ def grade_rename(question: Question, text: str) -> tuple[bool, str]:
     better = suggest_rename(question.name, target)
     if split_words(text) == split_words(question.name):
         return False, f"That is still {question.name}: the verb has to change its form."
+    if any(split_words(text) == split_words(other) for other in question.accept):
+        return True, verdict.explanation
     if verdict.kind != target:
         reads = "neither" if verdict.kind == "unclear" else _article(verdict.kind)
         return False, f"The checker reads {text} as {reads}. {verdict.explanation}"
@@ -445,7 +465,15 @@ def _verify_rename(question: Question, where: str) -> list[str]:
     ok, why = grade_rename(question, better)
     if not ok:
         return [f"{where}: the suggested rename {better} would be graded wrong: {why}"]
-    return []
+    problems = []
+    for other in question.accept:
+        verdict = classify(other)
+        if verdict.kind != question.target or verdict.smell:
+            problems.append(
+                f"{where}: the accepted name {other} does not read as {question.target} "
+                f"({verdict.smell or verdict.explanation})"
+            )
+    return problems
 
 
 def _verify_predict(question: Question, where: str, scenarios: set[str] | None) -> list[str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from courseware.models import Learner
-from quizzes.banks import Question, Quiz
+from quizzes.banks import BANKS_DIR, Question, Quiz, load_banks
 from quizzes.grading import Presented, describe
 from quizzes.models import Answer, Attempt
 
@@ -18,6 +20,10 @@ class QuizRecord:
     attempts: int = 0
     best: int | None = None
     last: Attempt | None = None
+
+    @property
+    def last_score(self) -> int | None:
+        return getattr(self.last, "right", None)
 
 
 def learner_records(*, learner: Learner | None) -> dict[str, QuizRecord]:
@@ -38,6 +44,21 @@ def learner_records(*, learner: Learner | None) -> dict[str, QuizRecord]:
             last=old.last or attempt,
         )
     return records
+
+
+def quiz_scores(*, learner: Learner | None) -> list[QuizRow]:
+    """Every quiz with the learner's record (None when not taken), for the outline pages."""
+    directory = Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR)
+    records = learner_records(learner=learner)
+    return [
+        QuizRow(quiz=quiz, record=records.get(quiz.slug)) for quiz in load_banks(directory).quizzes
+    ]
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    quiz: Quiz
+    record: QuizRecord | None
 
 
 def attempt_for(*, learner: Learner | None, quiz: Quiz, pk: int) -> Attempt | None:

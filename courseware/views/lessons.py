@@ -9,11 +9,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.content import CheckQuestion, Course, Lesson, load_course
-from courseware.grading import Grade, InvalidChoice, grade, parse_choice
+from courseware.grading import Grade, InvalidChoice, choice_seed, grade, parse_choice, shuffled
 from courseware.lesson_pages import lesson_html
 from courseware.models import Learner
-from courseware.selectors import course_outline, questions_answered_correctly
+from courseware.selectors import (
+    check_attempt_count,
+    course_outline,
+    questions_answered_correctly,
+)
 from courseware.services import check_answer_record, learner_for_request, progress_mark_read
+from quizzes.selectors import quiz_scores
 
 
 def is_partial_request(request) -> bool:
@@ -25,19 +30,48 @@ def is_partial_request(request) -> bool:
 
 @dataclass(frozen=True)
 class CheckItem:
-    """One question as the page shows it: untouched, just graded, or refused."""
+    """One question as the page shows it: untouched, just graded, or refused.
+
+    A first wrong answer gets the hint aimed at the chosen choice and keeps the answer back;
+    `show_answer` says the answer and its explanation are on the page (a right answer, a second
+    try, or the learner asked).
+    """
 
     question: CheckQuestion
+    order: tuple[int, ...] = ()
     grade: Grade | None = None
     error: str = ""
     answered_before: bool = False
+    show_answer: bool = False
+
+    @property
+    def shown_choices(self) -> list[tuple[int, str]]:
+        """(original index, text) in the order this learner sees them."""
+        order = self.order or range(len(self.question.choices))
+        return [(index, self.question.choices[index]) for index in order]
+
+    @property
+    def hint(self) -> str:
+        if self.grade is None or self.grade.correct:
+            return ""
+        return self.question.hint_for(self.grade.choice)
+
+    @property
+    def right_answer(self) -> str:
+        return self.question.choices[self.question.answer]
+
+
+def choice_order(learner: Learner | None, lesson: Lesson, question: CheckQuestion) -> tuple:
+    identity = learner.identity if learner is not None else ""
+    return shuffled(len(question.choices), seed=choice_seed(identity, lesson.slug, question.id))
 
 
 def _outline_page(request):
     course = load_course()
     learner = learner_for_request(request, create=False)
     outline = course_outline(learner=learner, course=course)
-    return render(request, "courseware/home.html", {"course": course, "outline": outline})
+    context = {"course": course, "outline": outline, "quizzes": quiz_scores(learner=learner)}
+    return render(request, "courseware/home.html", context)
 
 
 @require_GET
@@ -63,7 +97,9 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
     items = [
         item
         if item is not None and item.question.id == q.id
-        else CheckItem(question=q, answered_before=q.id in right)
+        else CheckItem(
+            question=q, order=choice_order(learner, lesson, q), answered_before=q.id in right
+        )
         for q in lesson.checks
     ]
     previous, following = course.neighbours(lesson.slug)
@@ -87,21 +123,39 @@ def lesson_detail(request, slug):
 
 @require_POST
 def lesson_check(request, slug, question_id):
-    """Grades one answer: the question's fragment for htmx, the whole lesson otherwise."""
+    """Grades one answer: the question's fragment for htmx, the whole lesson otherwise.
+
+    "Show me the answer" posts `reveal` instead of a choice: it records nothing.
+    """
     course, lesson = _lesson_or_404(slug)
     question = lesson.check(question_id)
     if question is None:
         raise Http404(f"The lesson has no question {question_id!r}.")
     learner = learner_for_request(request, create=True)
+    order = choice_order(learner, lesson, question)
     status = 200
-    try:
-        choice = parse_choice(question, request.POST.get("choice"))
-    except InvalidChoice as exc:
-        item = CheckItem(question=question, error=str(exc))
-        status = 400
+    if request.POST.get("reveal"):
+        item = CheckItem(question=question, order=order, show_answer=True)
     else:
-        check_answer_record(learner=learner, lesson=lesson, question_id=question.id, choice=choice)
-        item = CheckItem(question=question, grade=grade(question, choice))
+        try:
+            choice = parse_choice(question, request.POST.get("choice"))
+        except InvalidChoice as exc:
+            item = CheckItem(question=question, order=order, error=str(exc))
+            status = 400
+        else:
+            earlier = check_attempt_count(
+                learner=learner, lesson_slug=lesson.slug, question_id=question.id
+            )
+            check_answer_record(
+                learner=learner, lesson=lesson, question_id=question.id, choice=choice
+            )
+            result = grade(question, choice)
+            item = CheckItem(
+                question=question,
+                order=order,
+                grade=result,
+                show_answer=result.correct or earlier > 0,
+            )
     if is_partial_request(request):
         context = {"lesson": lesson, "item": item}
         return render(request, "courseware/lesson.html#check", context, status=status)

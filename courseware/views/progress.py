@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from courseware.content import load_course
 from courseware.selectors import course_outline, question_statistics
 from courseware.services import learner_for_request
+from quizzes.selectors import quiz_scores
 
 
 @require_GET
@@ -13,7 +14,11 @@ def progress_page(request):
     """The learner's own record; staff also see how every learner did on each question."""
     course = load_course()
     learner = learner_for_request(request, create=False)
-    context = {"course": course, "outline": course_outline(learner=learner, course=course)}
+    context = {
+        "course": course,
+        "outline": course_outline(learner=learner, course=course),
+        "quizzes": quiz_scores(learner=learner),
+    }
     if request.user.is_staff:
         context["statistics"] = question_statistics(course=course)
     return render(request, "courseware/progress.html", context)

@@ -27,10 +27,21 @@ def test_the_live_server_uses_the_test_database():
 
 
 def answer(page, question, choice: int):
+    """Picks a choice by its index in the lesson file, wherever the shuffle put it."""
     section = page.locator(f"#check-{question.id}")
-    section.locator("label.check__choice").nth(choice).click()
+    section.locator(f"label.check__choice:has(input[value='{choice}'])").click()
     section.get_by_role("button", name="Check my answer").click()
     return page.locator(f"#check-{question.id}")
+
+
+def shown_orders(page, lesson) -> list[list[str]]:
+    """For each check of the lesson, the choices' file indices in the order the page shows them."""
+    return [
+        page.locator(f"#check-{q.id} input[name=choice]").evaluate_all(
+            "inputs => inputs.map(i => i.value)"
+        )
+        for q in lesson.checks
+    ]
 
 
 class TestLessonPage:
@@ -46,16 +57,15 @@ class TestLessonPage:
         question = FIRST.checks[0]
         wrong = (question.answer + 1) % len(question.choices)
         section = answer(page, question, wrong)
-        feedback = section.locator(".feedback--wrong")
+        feedback = section.locator(".feedback--hint")
         feedback.wait_for()
-        assert "Not quite" in feedback.inner_text()
-        assert question.choices[question.answer] in feedback.inner_text()
-        assert feedback.locator(".feedback__why").inner_text() == question.explanation
+        assert question.hints[wrong] in feedback.inner_text()
+        assert section.locator(".feedback__why").count() == 0
         # The answer came back as a fragment: same address, and focus moved to the feedback.
         assert page.url.endswith(f"/lessons/{FIRST.slug}/")
         assert page.evaluate("document.activeElement.classList.contains('feedback')")
         section.scroll_into_view_if_needed()
-        screenshot(page, "check-wrong")
+        screenshot(page, "check-hint")
 
         section = answer(page, question, question.answer)
         section.locator(".feedback--right").wait_for()
@@ -115,6 +125,86 @@ class TestLessonPage:
         page.goto(f"/lessons/{lesson.slug}/")
         link = page.locator(".try--scenario a.button").first
         assert link.get_attribute("href") == f"/simulator/?scenario={scenario}"
+
+
+class TestChoicesAndHints:
+    def test_two_learners_see_their_own_orders_and_keep_them_on_reload(
+        self, page, browser, site_server
+    ):
+        lessons = COURSE.lessons[:3]
+        mine = []
+        for lesson in lessons:
+            page.goto(f"/lessons/{lesson.slug}/")
+            mine.append(shown_orders(page, lesson))
+        other_context = browser.new_context(base_url=site_server.url)
+        other = other_context.new_page()
+        theirs = []
+        for lesson in lessons:
+            other.goto(f"/lessons/{lesson.slug}/")
+            theirs.append(shown_orders(other, lesson))
+        # Nine questions of two or three choices: the same orders twice would be no shuffle.
+        assert mine != theirs
+        for lesson, before in zip(lessons, mine, strict=True):
+            page.goto(f"/lessons/{lesson.slug}/")
+            assert shown_orders(page, lesson) == before
+        for lesson, before in zip(lessons, theirs, strict=True):
+            other.goto(f"/lessons/{lesson.slug}/")
+            assert shown_orders(other, lesson) == before
+        other_context.close()
+        page.watch.assert_clean()
+
+    def test_a_wrong_first_answer_shows_a_hint_then_the_answer_on_request(
+        self, page, assert_accessible, screenshot
+    ):
+        lesson = COURSE.lessons[3]
+        question = next(q for q in lesson.checks if len(q.choices) == 3)
+        wrong = (question.answer + 1) % len(question.choices)
+        page.goto(f"/lessons/{lesson.slug}/")
+        section = answer(page, question, wrong)
+        hint = section.locator(".feedback--hint")
+        hint.wait_for()
+        text = hint.inner_text()
+        assert question.hints[wrong] in text
+        assert question.choices[question.answer] not in text
+        assert question.explanation not in section.inner_text()
+        section.scroll_into_view_if_needed()
+        screenshot(page, "check-hint-first-wrong")
+        assert_accessible(page)
+
+        section.get_by_role("button", name="Show me the answer").click()
+        shown = page.locator(f"#check-{question.id} .feedback--shown")
+        shown.wait_for()
+        assert question.choices[question.answer] in shown.inner_text()
+        assert shown.locator(".feedback__why").inner_text() == question.explanation
+        screenshot(page, "check-answer-shown")
+
+        other = next(q for q in lesson.checks if q is not question)
+        first_wrong = (other.answer + 1) % len(other.choices)
+        answer(page, other, first_wrong).locator(".feedback--hint").wait_for()
+        second = answer(page, other, first_wrong)
+        second.locator(".feedback--wrong").wait_for()
+        assert other.choices[other.answer] in second.locator(".feedback__verdict").inner_text()
+        assert second.locator(".feedback__why").inner_text() == other.explanation
+        page.watch.assert_clean()
+
+    def test_hints_and_shuffled_choices_work_without_javascript(self, browser, site_server):
+        context = browser.new_context(base_url=site_server.url, java_script_enabled=False)
+        page = context.new_page()
+        lesson = COURSE.lessons[4]
+        question = lesson.checks[0]
+        wrong = (question.answer + 1) % len(question.choices)
+        page.goto(f"/lessons/{lesson.slug}/")
+        order = shown_orders(page, lesson)
+        answer(page, question, wrong)
+        page.wait_for_load_state()
+        section = page.locator(f"#check-{question.id}")
+        assert question.hints[wrong] in section.locator(".feedback--hint").inner_text()
+        assert shown_orders(page, lesson) == order
+        section.get_by_role("button", name="Show me the answer").click()
+        page.wait_for_load_state()
+        shown = page.locator(f"#check-{question.id} .feedback--shown")
+        assert question.choices[question.answer] in shown.inner_text()
+        context.close()
 
 
 class TestEveryLesson:

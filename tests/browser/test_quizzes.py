@@ -95,7 +95,7 @@ class TestQuizzes:
     def test_predict_question_graded_by_the_engine(self, page):
         start_quiz(page, "failure")
         question = page.locator("#q-email-offline")
-        question.get_by_label("All three events wait in Email's buffer").check()
+        question.get_by_label("They wait in Email's subscription").check()
         question.get_by_role("button", name="Check my answer").click()
         page.locator("#q-email-offline .feedback--right").wait_for()
         page.watch.assert_clean()
@@ -103,3 +103,31 @@ class TestQuizzes:
     def test_stats_page_refuses_visitors(self, page):
         response = page.goto("/quizzes/stats/")
         assert response.status == 403
+
+
+def shown_choices(page, question_id):
+    return page.locator(f"#q-{question_id} input[name=answer]").evaluate_all(
+        "inputs => inputs.map(i => i.value)"
+    )
+
+
+class TestShuffledQuizChoices:
+    QUESTIONS = ("undo-an-event", "validation-vs-rule", "handler-crash", "insufficient-funds")
+
+    def test_two_learners_see_their_own_orders_and_keep_them_on_reload(
+        self, page, browser, site_server
+    ):
+        start_quiz(page, "failure")
+        mine = [shown_choices(page, q) for q in self.QUESTIONS]
+        other_context = browser.new_context(base_url=site_server.url)
+        other = other_context.new_page()
+        start_quiz(other, "failure")
+        theirs = [shown_choices(other, q) for q in self.QUESTIONS]
+        # Four questions of three or four choices: one order for both would be no shuffle.
+        assert mine != theirs
+        page.reload()
+        other.reload()
+        assert [shown_choices(page, q) for q in self.QUESTIONS] == mine
+        assert [shown_choices(other, q) for q in self.QUESTIONS] == theirs
+        other_context.close()
+        page.watch.assert_clean()

@@ -193,7 +193,35 @@ def test_a_missing_lessons_folder_is_e018(content, scenarios):
 
 def test_repeated_choices_are_e019(content, scenarios):
     edit_re(lesson_file(content), r"^choices = \[\"", 'choices = ["Same", "Same", "')
-    assert ids(content, scenarios) == ["courseware.E019"]
+    # Two more choices and no hints for them: E040 reports that as well.
+    assert ids(content, scenarios) == ["courseware.E019", "courseware.E040"]
+
+
+def test_a_check_without_a_hint_per_choice_is_e040(content, scenarios):
+    edit_re(lesson_file(content, 2), r"^hints = \[.*\]$", 'hints = ["", "Only two of three."]')
+    errors = check_content(content_dir=content, scenarios_dir=scenarios)
+    assert [e.id for e in errors] == ["courseware.E040"]
+    assert "'hints' has 2 entries for 3 choices" in errors[0].msg
+
+
+def test_a_missing_hint_is_e040(content, scenarios):
+    path = lesson_file(content, 3)
+    text = path.read_text()
+    start = text.index("hints = [")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :])
+    errors = check_content(content_dir=content, scenarios_dir=scenarios)
+    assert [e.id for e in errors] == ["courseware.E040"]
+    assert "'hints' has 0 entries for 3 choices" in errors[0].msg
+
+
+def test_a_hint_on_the_right_answer_or_none_on_a_wrong_one_is_e040(content, scenarios):
+    path = lesson_file(content, 1)
+    # The first check's right answer is its first choice; swap which entry has the hint.
+    edit_re(path, r'^hints = \["", "([^"]*)"\]$', r'hints = ["\1", ""]')
+    errors = check_content(content_dir=content, scenarios_dir=scenarios)
+    assert [e.id for e in errors] == ["courseware.E040", "courseware.E040"]
+    assert "the right answer ('An event') has a hint" in errors[0].msg
+    assert "the wrong choice 'A command' has no hint" in errors[1].msg
 
 
 def test_every_problem_is_reported_not_just_the_first(content, scenarios):

@@ -95,3 +95,19 @@ def test_continue_wraps_round_to_an_earlier_unchecked_lesson():
 
 def test_continue_is_none_when_everything_is_checked():
     assert continue_from(SLUGS, {s: LessonState.CHECKED for s in SLUGS}, "four") is None
+
+
+def test_shuffled_is_a_permutation_fixed_by_its_seed():
+    from courseware.grading import shuffled
+
+    first = shuffled(5, seed="learner:a:lesson:q")
+    assert sorted(first) == [0, 1, 2, 3, 4]
+    assert shuffled(5, seed="learner:a:lesson:q") == first
+
+
+def test_shuffled_orders_differ_between_learners():
+    from courseware.grading import choice_seed, shuffled
+
+    orders = {shuffled(3, seed=choice_seed(f"learner:{n}", "l", "q")) for n in range(60)}
+    # Sixty learners over the six orders of three choices: every order turns up.
+    assert len(orders) == 6

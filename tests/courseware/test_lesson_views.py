@@ -1,5 +1,7 @@
 """The lesson page, its check-yourself questions and the inline naming checker."""
 
+import re
+
 import pytest
 
 from courseware.content import load_course
@@ -84,8 +86,8 @@ def test_a_wrong_answer_over_htmx_returns_only_the_question(client, lesson):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
-    assert html.strip().startswith(f'<section class="check check--wrong" id="check-{q.id}"')
-    assert "Not quite" in html
+    assert html.strip().startswith(f'<section class="check check--hint" id="check-{q.id}"')
+    assert "Not yet" in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert not CheckAnswer.objects.get().correct
 
@@ -174,3 +176,106 @@ def test_the_naming_checker_page_without_a_name_is_an_empty_form(client):
     response = client.get("/grammar/check/")
     assert response.status_code == 200
     assert 'name="name"' in response.content.decode()
+
+
+def shown_order(html: str, question) -> list[int]:
+    """The original indices of a question's choices, in the order the page shows them."""
+    start = html.index(f'id="check-{question.id}"')
+    section = html[start : html.index("</section>", start)]
+    return [int(v) for v in re.findall(r'name="choice" value="(\d+)"', section)]
+
+
+def test_choices_are_shuffled_per_learner_and_stable_on_reload(client, course):
+    from courseware.grading import choice_seed, shuffled
+
+    lesson = course.lessons[0]
+    html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+    key = client.session[LEARNER_KEY]
+    for q in lesson.checks:
+        expected = shuffled(len(q.choices), seed=choice_seed(f"learner:{key}", lesson.slug, q.id))
+        assert shown_order(html, q) == list(expected)
+    again = client.get(f"/lessons/{lesson.slug}/").content.decode()
+    assert [shown_order(again, q) for q in lesson.checks] == [
+        shown_order(html, q) for q in lesson.checks
+    ]
+
+
+def test_a_signed_in_learner_has_an_order_of_their_own(client, course, django_user_model):
+    from courseware.grading import choice_seed, shuffled
+
+    lesson = course.lessons[0]
+    user = django_user_model.objects.create_user("order", password="pw-order-123")
+    client.force_login(user)
+    html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+    q = lesson.checks[-1]
+    seed = choice_seed(f"user:{user.pk}", lesson.slug, q.id)
+    assert shown_order(html, q) == list(shuffled(len(q.choices), seed=seed))
+
+
+def test_answers_are_graded_by_the_original_index_whatever_the_order(client, course):
+    lesson = course.lessons[0]
+    client.get(f"/lessons/{lesson.slug}/")
+    for q in lesson.checks:
+        client.post(check_url(lesson, q), {"choice": q.answer})
+    assert CheckAnswer.objects.filter(correct=True).count() == len(lesson.checks)
+    assert list(CheckAnswer.objects.values_list("choice", flat=True)) == [
+        q.answer for q in lesson.checks
+    ]
+
+
+def unescape(html: str) -> str:
+    return html.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_a_first_wrong_answer_gets_the_hint_for_that_choice_not_the_answer(client, course):
+    lesson = course.lessons[0]
+    q = lesson.checks[1]
+    for wrong in (i for i in range(len(q.choices)) if i != q.answer):
+        client.session.flush()
+        html = unescape(
+            client.post(check_url(lesson, q), {"choice": wrong}, headers=HTMX).content.decode()
+        )
+        assert "check--hint" in html
+        assert q.hints[wrong] in html
+        assert q.explanation not in html
+        assert "The answer is" not in html
+        assert "Show me the answer" in html
+        others = [h for i, h in enumerate(q.hints) if h and i != wrong]
+        assert not any(h in html for h in others)
+
+
+def test_a_second_try_shows_the_answer_and_the_explanation(client, course):
+    lesson = course.lessons[0]
+    q = lesson.checks[1]
+    wrong = (q.answer + 1) % len(q.choices)
+    client.post(check_url(lesson, q), {"choice": wrong}, headers=HTMX)
+    html = unescape(
+        client.post(check_url(lesson, q), {"choice": wrong}, headers=HTMX).content.decode()
+    )
+    assert "check--wrong" in html
+    assert f"The answer is “{q.choices[q.answer]}”" in html
+    assert q.explanation in html
+    assert "Show me the answer" not in html
+    assert CheckAnswer.objects.count() == 2
+
+
+def test_show_me_the_answer_reveals_it_and_records_nothing(client, course):
+    lesson = course.lessons[0]
+    q = lesson.checks[2]
+    wrong = (q.answer + 1) % len(q.choices)
+    client.post(check_url(lesson, q), {"choice": wrong}, headers=HTMX)
+    response = client.post(check_url(lesson, q), {"reveal": "1"}, headers=HTMX)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert f"The answer is “{q.choices[q.answer]}”." in html
+    assert q.explanation in html
+    assert CheckAnswer.objects.count() == 1
+
+
+def test_show_me_the_answer_works_without_javascript(client, course):
+    lesson = course.lessons[0]
+    q = lesson.checks[2]
+    html = unescape(client.post(check_url(lesson, q), {"reveal": "1"}).content.decode())
+    assert "<html" in html
+    assert q.explanation in html
+    assert not CheckAnswer.objects.exists()

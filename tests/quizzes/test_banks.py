@@ -190,3 +190,23 @@ def test_a_broken_bank_fails_manage_py_check(write_bank, tmp_path):
     folder = write_bank("sample", GOOD.replace('explanation = "Past tense after the noun."', ""))
     with override_settings(QUIZ_BANKS_DIR=folder), pytest.raises(SystemCheckError):
         call_command("check", tags=["content"])
+
+
+def _right_and_longest_other(question):
+    from quizzes.grading import predicted_answer
+
+    right = question.answer if question.type == "choice" else predicted_answer(question)
+    texts = question.choice_texts
+    return len(texts[right]), max(len(t) for i, t in enumerate(texts) if i != right)
+
+
+def test_the_project_banks_do_not_give_the_answer_away_by_length():
+    quizzes = load_banks().quizzes
+    kinds = ("choice", "predict")
+    questions = [(quiz.slug, q) for quiz in quizzes for q in quiz.questions if q.type in kinds]
+    lengths = {(slug, q.id): _right_and_longest_other(q) for slug, q in questions}
+    longest = [qid for qid, (right, other) in lengths.items() if right > other]
+    chance = sum(1 / len(q.choices) for _, q in questions)
+    assert len(longest) <= chance / 2, longest
+    for qid, (right, other) in lengths.items():
+        assert right <= 1.15 * other, qid

@@ -101,6 +101,33 @@ def test_rename_to_a_command():
     assert answer(question, {"answer": "withdraw-funds"}).correct
 
 
+WELCOME = q(type="rename", name="SendWelcomeEmail", target="event", accept=("UserRegistered",))
+
+
+@pytest.mark.parametrize("text", ["WelcomeEmailSent", "UserRegistered", "user_registered"])
+def test_rename_accepts_the_banks_other_honest_names(text):
+    assert answer(WELCOME, {"answer": text}).correct
+
+
+def test_rename_still_refuses_another_verb_the_bank_did_not_accept():
+    graded = answer(WELCOME, {"answer": "UserDeleted"})
+    assert not graded.correct
+    assert "its verb is" in graded.feedback
+
+
+@pytest.mark.parametrize("text", ["Welcome email sent", "Welcome\temailSent", "User Registered"])
+def test_rename_refuses_a_name_with_spaces(text):
+    with pytest.raises(InvalidAnswer, match="no spaces"):
+        parse_answer(present(WELCOME, 0), {"answer": text})
+
+
+def test_verify_reports_an_accepted_name_of_the_wrong_kind():
+    question = q(type="rename", name="SendWelcomeEmail", target="event", accept=("GreetUser",))
+    problems = verify_question(question)
+    assert len(problems) == 1
+    assert "GreetUser does not read as event" in problems[0]
+
+
 @pytest.mark.parametrize("text", ["", "   ", "x" * 201, "12345", "!!!"])
 def test_rename_refuses_text_that_is_no_name(text):
     with pytest.raises(InvalidAnswer):
@@ -123,6 +150,18 @@ def test_choice_refuses_unknown_choices(raw):
     question = q(type="choice", prompt="?", choices=(Choice("a"), Choice("b")), answer=1)
     with pytest.raises(InvalidAnswer):
         parse_answer(present(question, 0), {"answer": raw} if raw is not None else {})
+
+
+def test_choices_are_shown_shuffled_per_attempt_but_graded_by_bank_index():
+    choices = tuple(Choice(t) for t in ("a", "b", "c", "d"))
+    question = q(type="choice", prompt="?", choices=choices, answer=2)
+    orders = {present(question, seed).choice_order for seed in range(40)}
+    assert len(orders) > 10
+    assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
+    assert present(question, 7).choice_order == present(question, 7).choice_order
+    shown = present(question, 7)
+    assert shown.shown_choices == [(i, choices[i].text) for i in shown.choice_order]
+    assert answer(question, {"answer": "2"}, seed=7).correct
 
 
 def test_true_false():

@@ -245,3 +245,35 @@ def test_stats_show_share_right_and_the_most_common_wrong_answer(client, django_
     assert "25%" in row
     assert "Nothing: the suffix makes the kind explicit" in row
     assert "(2)" in row
+
+
+def shown_choices(html: str, question_id: str) -> list[int]:
+    start_at = html.index(f'id="q-{question_id}"')
+    section = html[start_at : html.index("</section>", start_at)]
+    return [int(v) for v in re.findall(r'name="answer" value="(\d+)"', section)]
+
+
+def test_an_attempt_shows_choices_in_its_own_shuffled_order(client):
+    url, _ = start(client, slug="failure")
+    attempt = Attempt.objects.get()
+    question = _bank("failure").question("undo-an-event")
+    shown = shown_choices(client.get(url).content.decode(), question.id)
+    assert shown == list(present(question, attempt.seed).choice_order)
+    assert shown_choices(client.get(url).content.decode(), question.id) == shown
+    client.post(url + f"questions/{question.id}/", {"answer": str(question.answer)})
+    assert Answer.objects.get().correct
+
+
+def test_two_attempts_see_the_choices_in_orders_of_their_own(client):
+    orders = set()
+    for _ in range(6):
+        url, _ = start(client, slug="failure")
+        orders.add(tuple(shown_choices(client.get(url).content.decode(), "undo-an-event")))
+    # Four choices have 24 orders; six attempts landing on one order would be no shuffle.
+    assert len(orders) > 1
+
+
+def _bank(slug):
+    from quizzes.banks import load_banks
+
+    return load_banks().by_slug[slug]
