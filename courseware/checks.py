@@ -19,6 +19,7 @@ E021 a wrong sender                        E024 a wrong number of copies
 E022 a wrong handler                       E025 a wrong topic
 E023 wrong subscribers                     E026 a wrong cause
 E027 an unknown generated block (`::: name`)
+E028 a challenge level that names an unknown lesson
 
 Claims about the order flow (E020 to E026) are links such as
 `[Email and Accounting](flow:subscribers/PaymentCompleted)`, held against one run of the engine's
@@ -49,6 +50,7 @@ from courseware.flow import generated_blocks, order_flow_facts
 from courseware.glossary import Glossary, parse_glossary
 from courseware.rendering import block_names, course_links, flow_claims
 from simulator.engine.facts import CLAIM_KINDS, CLAIM_TARGET, FlowFacts, check_claim
+from simulator.engine.levels import LEVEL_DIR, LevelError, load_level
 
 SYLLABUS_TOPICS = frozenset(range(1, 11))
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -399,6 +401,21 @@ def check_content(
             lesson.path, lesson.body, lessons=lesson_slugs, terms=terms, scenarios=scenarios
         )
         errors += _claims(lesson.path, lesson.body, facts, blocks)
+
+    for level_name in sorted(path.stem for path in LEVEL_DIR.glob("*.toml")):
+        try:
+            lesson_of_level = load_level(level_name).lesson
+        except LevelError:
+            continue  # simulator.E003 reports it
+        if lesson_of_level not in lesson_slugs:
+            errors.append(
+                _error(
+                    "courseware.E028",
+                    f"level {level_name}: lesson {lesson_of_level!r} is not a lesson's slug.",
+                    "Name the lesson the level practises.",
+                    f"{level_name}.toml",
+                )
+            )
 
     try:
         sheet = parse_cheatsheet(content_dir / "cheatsheet.md")

@@ -159,32 +159,17 @@ def run_engine(question: Question):
 
 
 def holds(check: Mapping[str, Any], engine) -> bool:
-    """A trace predicate: the scenario check language plus ``any``, ``not`` and ``sequence``.
+    """A trace predicate in the engine's check language (``simulator.engine.predicates``)."""
+    from simulator.engine.predicates import CheckError, shape_problem
+    from simulator.engine.predicates import holds as run_holds
 
-    ``{sequence = [{step="buffered", to="Email"}, {step="delivered", to="Email"}]}`` holds when
-    records matching each pattern appear in that order.
-    """
-    from simulator.engine.scenarios import evaluate
-    from simulator.engine.trace import matches
-
-    if "all" in check:
-        return all(holds(part, engine) for part in check["all"])
-    if "any" in check:
-        return any(holds(part, engine) for part in check["any"])
-    if "not" in check:
-        return not holds(check["not"], engine)
-    if "sequence" in check:
-        patterns = list(check["sequence"])
-        for record in engine.trace:
-            if patterns and matches(record, patterns[0]):
-                patterns.pop(0)
-        return not patterns
-    if "where" in check or "counter" in check:
-        if not {"count", "equals", "min", "max"} & set(check):
-            # A bare pattern means "this happens at least once".
-            check = {**check, "min": 1}
-        return evaluate(check, engine)
-    raise BankError(f"a check needs all, any, not, sequence, where or counter: {dict(check)}")
+    problem = shape_problem(check)
+    if problem:
+        raise BankError(f"{problem}: {dict(check)}")
+    try:
+        return run_holds(check, engine)
+    except CheckError as error:
+        raise BankError(str(error)) from error
 
 
 _OUTCOMES: dict[str, tuple[bool, ...]] = {}

@@ -3,6 +3,9 @@
 simulator.E001 a scenario file that does not parse or breaks the format (for instance a pause
                without its explanation)
 simulator.E002 a pause that the scenario's own run never reaches, so its text would never show
+simulator.E003 a challenge level that does not parse or breaks the format
+simulator.E004 a level whose stored solution does not solve it
+simulator.E005 a level that doing nothing solves
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from django.core.checks import Error, register
 
 from simulator.engine.errors import EngineError
+from simulator.engine.levels import LEVEL_DIR, LevelError, load_level, verify
 from simulator.engine.scenarios import SCENARIO_DIR, SCENARIO_NAME, parse_scenario
 
 GUIDE = "See 'A guided scenario' in docs/authoring.md."
@@ -48,6 +52,44 @@ def check_scenarios(directory: Path = SCENARIO_DIR) -> list[Error]:
     return errors
 
 
+LEVEL_GUIDE = "See 'A challenge level' in docs/authoring.md."
+
+
+def check_levels(directory: Path | None = None) -> list[Error]:
+    """Every level file must parse, be solved by its stored solution, and not by doing nothing."""
+    directory = directory or LEVEL_DIR
+    errors = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            level = load_level(path.stem, directory)
+            verdict = verify(level)
+        except (LevelError, EngineError) as exc:
+            hint = f"Fix {path.name}. {LEVEL_GUIDE}"
+            errors.append(Error(str(exc), hint=hint, obj=path.name, id="simulator.E003"))
+            continue
+        if not verdict.solution_solves:
+            failing = "; ".join(r.text for r in verdict.solution if not r.holds)
+            errors.append(
+                Error(
+                    f"{path.name}: the stored solution leaves parts of the goal unmet: {failing}",
+                    hint=f"Fix the solution or the goal; `manage.py challenge {level.name} --check`"
+                    f" shows each part. {LEVEL_GUIDE}",
+                    obj=path.name,
+                    id="simulator.E004",
+                )
+            )
+        if verdict.empty_solves:
+            errors.append(
+                Error(
+                    f"{path.name}: doing nothing already meets every part of the goal.",
+                    hint=f"Add a part that only an action can make true. {LEVEL_GUIDE}",
+                    obj=path.name,
+                    id="simulator.E005",
+                )
+            )
+    return errors
+
+
 @register("content")
 def scenario_check(app_configs=None, **kwargs) -> list[Error]:
-    return check_scenarios()
+    return check_scenarios() + check_levels()

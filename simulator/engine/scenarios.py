@@ -33,6 +33,7 @@ from typing import Any
 
 from .core import Engine
 from .errors import ScenarioError, UnknownScenario
+from .predicates import holds
 from .trace import matches
 from .world import World
 
@@ -323,17 +324,5 @@ def _check_shape(name: str, check: Mapping[str, Any]) -> None:
 
 
 def evaluate(check: Mapping[str, Any], engine: Engine) -> bool:
-    """Evaluate a check (see the module docstring) against an engine's run."""
-    if "all" in check:
-        return all(evaluate(part, engine) for part in check["all"])
-    if "where" in check:
-        value = sum(1 for record in engine.trace if matches(record, check["where"]))
-    else:
-        service, _, counter = str(check["counter"]).partition(".")
-        value = engine.counters().get(service, {}).get(counter, 0)
-    exact = check.get("count", check.get("equals"))
-    if exact is not None and value != exact:
-        return False
-    if "min" in check and value < check["min"]:
-        return False
-    return not ("max" in check and value > check["max"])
+    """Evaluate a check (the language of ``predicates``) against an engine's run."""
+    return holds(check, engine)

@@ -231,3 +231,16 @@ def test_every_problem_is_reported_not_just_the_first(content, scenarios):
         "courseware.E006",
         "courseware.E008",
     ]
+
+
+def test_a_level_naming_an_unknown_lesson_is_e028(content, scenarios, tmp_path, monkeypatch):
+    import courseware.checks
+    from simulator.engine import levels
+
+    folder = tmp_path / "levels"
+    folder.mkdir()
+    source = (levels.LEVEL_DIR / "the-latecomer.toml").read_text()
+    (folder / "the-latecomer.toml").write_text(source.replace('"replay"', '"replaying"', 1))
+    monkeypatch.setattr(levels, "LEVEL_DIR", folder)
+    monkeypatch.setattr(courseware.checks, "LEVEL_DIR", folder)
+    assert ids(content, scenarios) == ["courseware.E028"]

@@ -66,3 +66,50 @@ def test_manage_py_check_runs_the_scenario_check():
     assert "content" in checks.registry.registry.tags_available()
     registered = {c.__name__ for c in checks.registry.registry.get_checks()}
     assert "scenario_check" in registered
+
+
+@pytest.fixture
+def levels(tmp_path):
+    """A copy of the real level folder that a test may break."""
+    from simulator.engine.levels import LEVEL_DIR
+
+    target = tmp_path / "levels"
+    target.mkdir()
+    for path in LEVEL_DIR.glob("*.toml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_the_real_levels_pass():
+    from simulator.checks import check_levels
+
+    assert check_levels() == []
+
+
+def _ids_after(levels, name, old, new):
+    from simulator.checks import check_levels
+
+    path = levels / f"{name}.toml"
+    source = path.read_text()
+    assert old in source
+    path.write_text(source.replace(old, new, 1))
+    return [e.id for e in check_levels(levels)]
+
+
+def test_a_level_that_does_not_parse_is_e003(levels):
+    assert _ids_after(levels, "the-latecomer", "par = 1", "par = one") == ["simulator.E003"]
+
+
+def test_a_solution_that_does_not_solve_is_e004(levels):
+    found = _ids_after(levels, "the-latecomer", "catch_up = true", "catch_up = false")
+    assert found == ["simulator.E004"]
+
+
+def test_a_level_solved_by_doing_nothing_is_e005(levels):
+    found = _ids_after(
+        levels,
+        "rebuild-the-ledger",
+        'check = { where = { step = "replay_finished", matches_live = true }, min = 1 }',
+        'check = { counter = "Payment.cards_charged", equals = 2 }',
+    )
+    assert found == ["simulator.E005"]

@@ -8,6 +8,10 @@ def test_importing_the_engine_in_a_fresh_interpreter_loads_no_django():
         "import simulator.engine as engine\n"
         "e = engine.load_scenario('order-flow').run()\n"
         "assert e.trace\n"
+        "from simulator.engine import facts, levels, predicates\n"
+        "level = levels.load_level('the-latecomer')\n"
+        "assert levels.verify(level).fair\n"
+        "assert facts.flow_facts(e.world, e).played\n"
     )
     assert django_modules_loaded_by(code) == "[]"
 
