@@ -3,6 +3,7 @@
 NAV_ITEMS = (
     ("Lessons", "/lessons/", ("/", "/lessons/")),
     ("Simulator", "/simulator/", ("/simulator/",)),
+    ("Challenges", "/challenges/", ("/challenges/",)),
     ("Quizzes", "/quizzes/", ("/quizzes/",)),
     ("Grammar", "/grammar/", ("/grammar/",)),
     ("Glossary", "/glossary/", ("/glossary/",)),

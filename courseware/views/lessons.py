@@ -92,6 +92,12 @@ def _lesson_or_404(slug: str) -> tuple[Course, Lesson]:
     return course, lesson
 
 
+def _levels():
+    from simulator.engine.levels import list_levels, load_level
+
+    return [load_level(name) for name in list_levels()]
+
+
 def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, item=None) -> dict:
     right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
     items = [
@@ -109,6 +115,7 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
         "checks": items,
         "previous": previous,
         "next": following,
+        "levels": [level for level in _levels() if level.lesson == lesson.slug],
     }
 
 

@@ -1,0 +1,48 @@
+"""A learner's attempt at a challenge level: the actions they took, and their best result.
+
+The attempt is stored as its actions, like a sandbox: the page replays them through the level's
+engine to show the run, so a reload, another device after sign-in, or a new version of the
+engine all show what those actions do now.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from courseware.models import OWNED_BY_ONE_LEARNER
+
+
+class LevelAttempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    session_key = models.CharField(
+        max_length=64, blank=True, default="", help_text="Learner key of an anonymous session."
+    )
+    level = models.SlugField(max_length=100)
+    actions = models.JSONField(default=list, help_text="The learner's actions since the start.")
+    solved_at = models.DateTimeField(null=True, blank=True)
+    best_actions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The fewest actions of a solving attempt."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=OWNED_BY_ONE_LEARNER, name="levelattempt_one_learner"),
+            models.UniqueConstraint(
+                fields=["user", "level"],
+                condition=Q(user__isnull=False),
+                name="levelattempt_unique_user_level",
+            ),
+            models.UniqueConstraint(
+                fields=["session_key", "level"],
+                condition=Q(user__isnull=True),
+                name="levelattempt_unique_session_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} ({len(self.actions)} actions)"

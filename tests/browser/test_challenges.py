@@ -1,0 +1,120 @@
+"""Challenge levels in a real browser: every level solved through its page by the stored
+solution's actions, wrong attempts told which part fails, keyboard only, and a phone's width."""
+
+import pytest
+
+from simulator.engine.levels import list_levels, load_level
+
+pytestmark = pytest.mark.browser
+
+LEVELS = list_levels()
+LABELS = {
+    "send": "Send a command",
+    "publish": "Publish an event",
+    "set_online": "Take a service offline or bring it back",
+    "set_idempotent": "Make a service remember what it handled",
+    "set_instances": "Run more or fewer instances",
+    "subscribe": "Subscribe a service to its topics",
+    "replay_events": "Replay the event log",
+    "replay_commands": "Replay the command log",
+}
+
+
+def do(page, action: dict) -> None:
+    """Fill in and submit the level page's form for one stored action, as a learner would."""
+    form = page.locator("form.level-form").filter(
+        has=page.get_by_role("heading", name=LABELS[action["action"]], exact=True)
+    )
+    if "name" in action:
+        form.get_by_label("Message name").fill(action["name"])
+    if "from" in action:
+        form.get_by_label("From").select_option(action["from"])
+    payload = action.get("payload") or {}
+    for field, label in (("customer", "Customer"), ("amount", "Amount"), ("order_id", "Order id")):
+        if field in payload:
+            form.get_by_label(label).fill(str(payload[field]))
+    if "service" in action:
+        form.get_by_label("Service").select_option(action["service"])
+    if "online" in action:
+        form.get_by_label("State").select_option("online" if action["online"] else "offline")
+    if "idempotent" in action:
+        form.get_by_label("Remembers what it handled").select_option(
+            "yes" if action["idempotent"] else "no"
+        )
+    if "count" in action:
+        form.get_by_label("Instances").select_option(str(action["count"]))
+    if action.get("catch_up"):
+        form.get_by_label("Read the log from the start").check()
+    form.get_by_role("button", name=LABELS[action["action"]]).click()
+    page.locator(".level__news p").first.wait_for()
+
+
+class TestChallenges:
+    @pytest.mark.parametrize("name", LEVELS)
+    def test_each_level_is_solved_through_its_page(self, page, name):
+        level = load_level(name)
+        page.goto(f"/lessons/{level.lesson}/")  # reading the lesson opens its levels
+        page.get_by_role("link", name=level.title, exact=True).click()
+        page.wait_for_url(f"**/challenges/{name}/")
+        for action in level.solution:
+            do(page, action)
+        solved = page.locator(".level__solved")
+        solved.wait_for()
+        assert f"Solved in {len(level.solution)} action" in solved.inner_text()
+        assert page.locator(".goal__part--open").count() == 0
+        page.watch.assert_clean()
+
+    def test_a_wrong_attempt_shows_the_unmet_part_in_words(self, page, screenshot):
+        name = LEVELS[0]
+        page.goto(f"/challenges/{name}/")
+        do(page, {"action": "send", "name": "PlaceOrder"})
+        unmet = page.locator(".goal__part--open")
+        assert unmet.count() == 1
+        assert "You asked nobody for anything" in unmet.inner_text()
+        assert "Not yet" in unmet.inner_text()
+        assert page.locator(".level__solved").count() == 0
+        screenshot(page, "challenge-wrong-attempt")
+
+    def test_the_map_and_a_level_are_accessible_on_a_phone(
+        self, page, assert_accessible, screenshot
+    ):
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto("/challenges/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert_accessible(page)
+        screenshot(page, "challenge-map-phone")
+        page.get_by_role("link", name=load_level(LEVELS[0]).title).click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert_accessible(page)
+        screenshot(page, "challenge-level-phone")
+        page.watch.assert_clean()
+
+    def test_a_level_can_be_solved_by_keyboard_alone(self, page):
+        page.goto(f"/challenges/{LEVELS[0]}/")
+
+        def tab_to(predicate: str, limit: int = 80) -> None:
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate(f"(() => {{ const el = document.activeElement; {predicate} }})()"):
+                    return
+            raise AssertionError(f"Tab never reached: {predicate}")
+
+        tab_to("return el.id === 'publish-name';")
+        page.keyboard.type("OrderPlaced")
+        tab_to("return el.id === 'publish-from';")
+        page.keyboard.type("Order")  # a focused list box jumps to the option typed
+        assert page.locator("#publish-from").input_value() == "Order"
+        tab_to("return el.tagName === 'BUTTON' && el.textContent.trim() === 'Publish an event';")
+        page.keyboard.press("Enter")
+        page.locator(".level__solved").wait_for()
+        page.watch.assert_clean()
+
+    def test_show_me_steps_through_the_solution(self, page):
+        name = "email-is-away"
+        page.goto(f"/challenges/{name}/show/")
+        assert "Step 1 of 2" in page.locator("main").inner_text()
+        page.get_by_role("link", name="Next step").click()
+        assert "Step 2 of 2" in page.locator("main").inner_text()
+        assert page.locator(".goal__part--open").count() == 0
+        page.get_by_role("link", name="Back to the level").click()
+        page.wait_for_url(f"**/challenges/{name}/")
