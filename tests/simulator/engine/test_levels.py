@@ -10,9 +10,9 @@ from simulator.engine.levels import (
     parse_level,
     verify,
 )
+from tests.challenges.attempts import PLACE, WRONG
 
 LEVELS = list_levels()
-PLACE = {"action": "send", "name": "PlaceOrder", "payload": {"customer": "ada", "amount": 10}}
 
 
 def test_there_are_at_least_fifteen_levels_in_order():
@@ -29,41 +29,13 @@ def test_the_stored_solution_solves_and_doing_nothing_does_not(name):
     assert load_level(name).par <= len(load_level(name).solution)
 
 
-# A plausible wrong attempt at each of several levels, and the part of the goal it must fail.
-WRONG = [
-    ("one-fact-four-reactions", [PLACE], "You asked nobody for anything"),
-    ("only-an-event-will-do", [{"action": "send", "name": "PlaceOrder"}], "Email, Inventory"),
-    (
-        "only-a-command-will-do",
-        [{"action": "publish", "name": "ProcessPayment", "from": "Checkout"}],
-        "Checkout heard back",
-    ),
-    ("email-is-away", [PLACE], "all three emails"),
-    ("delivered-twice-charged-once", [PLACE], "charged exactly once"),
-    (
-        "undo-without-erasing",
-        [{"action": "publish", "name": "OrderCancelled", "from": "Order"}],
-        "her 500 back",
-    ),
-    ("the-latecomer", [{"action": "subscribe", "service": "Loyalty"}], "both orders"),
-    ("rebuild-the-ledger", [{"action": "replay_commands"}], "Nobody was charged again"),
-    ("nine-payments-three-instances", [PLACE] * 9, "shared out"),
-    (
-        "payment-comes-back",
-        [{"action": "set_online", "service": "Payment", "online": True}],
-        "at most once",
-    ),
-    (
-        "no-more-smell",
-        [{"action": "publish", "name": "SendConfirmationEmail", "from": "Order"}],
-        "No naming smell",
-    ),
-    ("a-second-email-instance", [PLACE, PLACE], "Both Email instances"),
-]
+def test_every_level_has_a_wrong_attempt_to_test():
+    assert set(WRONG) == set(LEVELS)
 
 
-@pytest.mark.parametrize(("name", "actions", "failing"), WRONG)
-def test_a_wrong_attempt_names_the_part_that_fails(name, actions, failing):
+@pytest.mark.parametrize("name", LEVELS)
+def test_a_wrong_attempt_names_the_part_that_fails(name):
+    actions, failing = WRONG[name]
     level = load_level(name)
     results = level.progress(level.play(actions))
     assert not level.solved(level.play(actions))
