@@ -118,6 +118,22 @@ def action_from_form(action: str, form: Mapping[str, Any], world: World) -> dict
     raise ActionError("This level does not offer that action.")
 
 
+MAX_TIMES = 9
+
+
+def repeat_count(action: str, form: Mapping[str, Any]) -> int:
+    """How many times to send: one, unless a send form asks for up to nine."""
+    if action != "send" or not str(form.get("times", "")).strip():
+        return 1
+    try:
+        times = int(str(form["times"]).strip())
+    except ValueError:
+        raise ActionError(f"Choose how many times, from 1 to {MAX_TIMES}.") from None
+    if not 1 <= times <= MAX_TIMES:
+        raise ActionError(f"Choose how many times, from 1 to {MAX_TIMES}.")
+    return times
+
+
 def describe(action: Mapping[str, Any]) -> str:
     """One action in words, for the list of what the learner did."""
     kind = action.get("action")

@@ -50,11 +50,14 @@ def _record(attempt: LevelAttempt, level: Level, actions: list[dict[str, Any]]) 
     return played
 
 
-def attempt_act(*, learner: Learner, level: Level, action: dict[str, Any]) -> Played:
-    """Add one action to the learner's attempt, if the level and the engine accept it."""
+def attempt_act(
+    *, learner: Learner, level: Level, action: dict[str, Any], times: int = 1
+) -> Played:
+    """Add an action (``times`` over) to the learner's attempt, if the level and the engine
+    accept it; each repeat counts as an action of its own."""
     with transaction.atomic():
         attempt = _attempt_for_update(learner, level)
-        actions = [*attempt.actions, action]
+        actions = [*attempt.actions, *([action] * times)]
         if len(actions) > MAX_ACTIONS:
             raise AttemptError(f"An attempt has at most {MAX_ACTIONS} actions: start over.")
         try:

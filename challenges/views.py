@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from challenges import selectors, services
-from challenges.actions import LABELS, ActionError, action_from_form, describe
+from challenges.actions import LABELS, ActionError, action_from_form, describe, repeat_count
 from courseware.services import learner_for_request
 from simulator.engine import narrate
 from simulator.engine.levels import Level, LevelError, load_level
@@ -61,6 +61,7 @@ def level_page(request, name: str):
     actions = list(attempt.actions) if attempt else []
     start = level.begin()
     played = services.replay(level, actions)
+    before_last = level.play(actions[:-1]) if actions else start
     context = {
         "level": level,
         "row": row,
@@ -71,6 +72,7 @@ def level_page(request, name: str):
         "actions": [describe(a) for a in actions],
         "start_lines": _lines(start, 0),
         "run_lines": _lines(played.engine, len(start.trace)),
+        "last_lines": _lines(played.engine, len(before_last.trace)) if actions else [],
         "forms": [(a, LABELS.get(a, a)) for a in level.allowed],
         "world": start.world,
         "next_level": _next_level(level),
@@ -93,14 +95,16 @@ def level_act(request, name: str):
         return redirect("challenge-level", name=level.name)
     try:
         action = action_from_form(kind, request.POST, level.world())
-        played = services.attempt_act(learner=learner, level=level, action=action)
+        times = repeat_count(kind, request.POST)
+        played = services.attempt_act(learner=learner, level=level, action=action, times=times)
     except (ActionError, services.AttemptError) as error:
         messages.error(request, f"Not done: {error}")
         return redirect("challenge-level", name=level.name)
     holding = sum(r.holds for r in level.progress(played.engine))
+    done = describe(action) + (f", {times} times" if times > 1 else "")
     messages.success(
         request,
-        f"{describe(action)}. {holding} of {len(level.goal)} parts of the goal hold"
+        f"{done}. {holding} of {len(level.goal)} parts of the goal hold"
         + (": solved!" if played.solved else "."),
     )
     return redirect("challenge-level", name=level.name)

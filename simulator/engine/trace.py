@@ -116,6 +116,9 @@ def matches(step: Step, where: dict[str, Any]) -> bool:
         actual = step.get(key)
         if actual == expected:
             continue
+        # TOML has no null: an empty text stands for "none", as in a message nobody caused.
+        if expected == "" and actual is None:
+            continue
         if key in ("to", "from") and isinstance(actual, str) and actual.split("#")[0] == expected:
             continue
         return False

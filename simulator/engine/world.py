@@ -116,6 +116,8 @@ class CommandSpec:
 def _insufficient_funds(payload: Mapping[str, Any], funds: Mapping[str, int]) -> str | None:
     amount = payload.get("amount", 0)
     customer = payload.get("customer")
+    if customer is None and "funds" not in payload:
+        return "invalid data: the payment names no customer"
     available = payload["funds"] if "funds" in payload else funds.get(customer, 0)
     if isinstance(amount, int | float) and isinstance(available, int | float):
         if amount > available:

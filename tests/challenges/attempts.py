@@ -12,7 +12,10 @@ WRONG = {
         [{"action": "publish", "name": "OrderPlaced", "from": "Checkout"}],
         "Checkout received an answer",
     ),
-    "only-an-event-will-do": ([{"action": "send", "name": "PlaceOrder"}], "Email, Inventory"),
+    "only-an-event-will-do": (
+        [{"action": "send", "name": "ProcessPayment", "from": "Payment"}],
+        "Email, Accounting and Analytics",
+    ),
     "only-a-command-will-do": (
         [{"action": "publish", "name": "ProcessPayment", "from": "Checkout"}],
         "Checkout heard back",

@@ -152,3 +152,18 @@ def test_sign_in_keeps_the_levels_a_visitor_solved(client):
     assert attempt.session_key == ""
     assert not LevelAttempt.objects.filter(session_key=key).exists()
     assert "level-map__item--solved" in client.get("/challenges/").content.decode()
+
+
+def test_send_can_repeat_an_action_and_each_repeat_counts(client):
+    name = "nine-payments-three-instances"
+    client.get(f"/lessons/{load_level(name).lesson}/")
+    act(client, name, {"action": "set_instances", "service": "Payment", "count": 3})
+    data = form_of({"action": "send", "name": "PlaceOrder", "payload": {"amount": 10}})
+    response = client.post(f"/challenges/{name}/act/", {**data, "times": "9"}, follow=True)
+    html = response.content.decode()
+    assert "9 times" in html
+    assert "level__solved" in html
+    assert LevelAttempt.objects.get(level=name).best_actions == 10
+    bad = client.post(f"/challenges/{name}/act/", {**data, "times": "99"}, follow=True)
+    assert "how many times" in bad.content.decode()
+    assert len(LevelAttempt.objects.get(level=name).actions) == 10
