@@ -1,0 +1,44 @@
+"""How often one address, one account or one learner may do what a script would repeat.
+
+Sign-in lockout is django-axes's (see settings); everything else goes through `limited`, which
+counts with django-ratelimit in the cache. A throttled request is answered with the page it
+asked for and a sentence saying how long to wait, never with a bare error page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+
+# The period letter of a rate, as a person would say it.
+PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
+
+
+def client_address(request) -> str:
+    """The address a request came from. Behind a proxy, daphne's --proxy-headers puts the
+    client's own address here; addresses are never read from headers a client can set."""
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def limited(request, name: str, key: str | None = None) -> bool:
+    """Counts this request against the throttle `name` and says whether it is over the limit.
+
+    `key` is what is counted (an account's email, a learner's id); by default the address.
+    """
+    if key is None:
+        return is_ratelimited(
+            request, group=name, key="ip", rate=settings.THROTTLE_RATES[name], increment=True
+        )
+    return is_ratelimited(
+        request,
+        group=name,
+        key=lambda group, request: key,
+        rate=settings.THROTTLE_RATES[name],
+        increment=True,
+    )
+
+
+def wait_words(name: str) -> str:
+    """'an hour' for a throttle counted per hour: how long a person may have to wait."""
+    period = settings.THROTTLE_RATES[name].rsplit("/", 1)[-1]
+    return PERIOD_WORDS.get(period[-1:], "a while")
