@@ -7,8 +7,12 @@ asked for and a sentence saying how long to wait, never with a bare error page.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
+
+logger = logging.getLogger(__name__)
 
 # The period letter of a rate, as a person would say it.
 PERIOD_WORDS = {"s": "a few seconds", "m": "a minute", "h": "an hour", "d": "a day"}
@@ -24,18 +28,21 @@ def limited(request, name: str, key: str | None = None) -> bool:
     """Counts this request against the throttle `name` and says whether it is over the limit.
 
     `key` is what is counted (an account's email, a learner's id); by default the address.
+    While the cache is unreachable (Redis restarting) nothing is counted and nothing refused:
+    sign-in lockout lives in the database and holds, and a minute without the other limits
+    costs less than a site where nobody can sign up or join.
     """
-    if key is None:
+    try:
         return is_ratelimited(
-            request, group=name, key="ip", rate=settings.THROTTLE_RATES[name], increment=True
+            request,
+            group=name,
+            key="ip" if key is None else (lambda group, request: key),
+            rate=settings.THROTTLE_RATES[name],
+            increment=True,
         )
-    return is_ratelimited(
-        request,
-        group=name,
-        key=lambda group, request: key,
-        rate=settings.THROTTLE_RATES[name],
-        increment=True,
-    )
+    except Exception as error:
+        logger.warning("throttle %s unavailable: %s", name, type(error).__name__)
+        return False
 
 
 def wait_words(name: str) -> str:

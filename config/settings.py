@@ -222,6 +222,7 @@ AXES_VERBOSE = False
 # (shared by every process when Redis is configured). Each rate is "count/period"; the
 # environment may loosen one, e.g. for a benchmark that joins 300 learners from one address.
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "accounts.throttles.client_address"
 THROTTLE_RATES = {
     "signup-address": os.environ.get("DJANGO_RATE_SIGNUP", "10/h"),
     "reset-address": os.environ.get("DJANGO_RATE_RESET", "10/h"),
@@ -310,5 +311,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
+        # django-axes reports every sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
