@@ -64,6 +64,13 @@ def signup(request):
     )
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes's answer to a locked-out sign-in, the site's sign-in or the admin's."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=TOO_MANY)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, counted per address and per email address asked about.
 

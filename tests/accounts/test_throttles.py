@@ -18,6 +18,7 @@ def test_fifty_wrong_passwords_lock_the_account_even_against_the_right_one(clien
     html = response.content.decode()
     assert 'class="site-header"' in html
     assert "Too many wrong passwords" in html
+    assert "paused for 15 minutes" in html
     assert "_auth_user_id" not in client.session
 
 
