@@ -20,7 +20,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from classroom import fanout, identity, services
 from classroom.frames import decode
 from classroom.polls import poll_question
-from classroom.rendering import error_frame, full_frame, record_frame, render_panels, touched
+from classroom.rendering import (
+    error_frame,
+    full_frame,
+    panels_for,
+    record_frame,
+    render_panels,
+    touched,
+)
 from classroom.room import TEACHER, RoomRefused, audience
 from classroom.writer import writer_for
 from simulator.direct_dispatch import DirectDispatch
@@ -233,6 +240,11 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
                 if record["type"] == "left"
                 else "The teacher removed you from this room."
             )
+            # The record's line in their log, and their panels drawn once more as for an
+            # outsider, so that no form is left to use.
+            await self.send_json(record_frame(self.state, self.actor, record))
+            content = render_panels(self.state, self.actor, panels_for(self.actor))
+            await self.send_json({"type": "panels", "seq": self.state.seq, "content": content})
             self.state = None
             await self.send_json(error_frame("not_in_room", message))
             await self.close(code=CLOSE_NOT_IN_ROOM)

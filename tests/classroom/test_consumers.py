@@ -563,7 +563,7 @@ async def test_closing_the_room_shows_everyone_and_stops_every_action(teacher, l
 async def test_the_teacher_removes_a_learner_whose_socket_is_closed(teacher, learners, opened):
     ana, ben, _ = learners
     t, first = await opened(teacher)
-    assert "Lock Ana out" in first["content"]
+    assert "Lock out Ana" in first["content"]
     a, _ = await opened(ana)
     b, _ = await opened(ben)
     await t.send_json_to({"action": "lock_out", "pid": ana.pid})
@@ -575,7 +575,7 @@ async def test_the_teacher_removes_a_learner_whose_socket_is_closed(teacher, lea
     panels = await frames_until(
         t, lambda f: f["type"] == "panels" and "room-people" in f["content"]
     )
-    assert "Lock Ana out" not in panels[-1]["content"]
+    assert "Lock out Ana" not in panels[-1]["content"]
     # Coming back on the same session finds the door shut.
     again = await ana.connect()
     assert (await again.receive_json_from(timeout=5))["code"] == "not_in_room"
