@@ -177,10 +177,10 @@ def _teachers_room(request, code, refusal: str):
     whether or not there is such a room (or gets the throttle's page, as `(None, page)`)."""
     code = services.normalise_code(code)
     if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
-        throttled = _throttled_outsider(request)
-        if throttled is not None:
-            return None, throttled
-        raise PermissionDenied(refusal)
+        # A page of its own rather than PermissionDenied, which logs a traceback for every
+        # made-up code someone types.
+        refused = render(request, "403.html", {"reason": refusal}, status=403)
+        return None, _throttled_outsider(request) or refused
     return code, Room.objects.get(code=code)
 
 

@@ -254,10 +254,14 @@ def test_bad_codes_in_addresses_get_an_outsiders_answer(teacher_client, path):
 
 
 @pytest.mark.parametrize(("page", "status"), [("", 302), ("teach/", 403), ("log/", 403)])
-def test_probing_a_code_answers_alike_whether_or_not_the_room_exists(client, room, page, status):
+def test_probing_a_code_answers_alike_whether_or_not_the_room_exists(
+    client, room, page, status, caplog
+):
     real = client.get(f"/classroom/{room.code}/{page}")
     made_up = client.get(f"/classroom/ZZZZZZ/{page}")
     assert real.status_code == made_up.status_code == status
+    assert real.content.replace(room.code.encode(), b"ZZZZZZ") == made_up.content
+    assert [r for r in caplog.records if r.exc_info] == [], "a probe logged a traceback"
     if status == 302:
         assert real["Location"] == f"/classroom/?code={room.code}"
         assert made_up["Location"] == "/classroom/?code=ZZZZZZ"
