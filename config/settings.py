@@ -221,15 +221,17 @@ AXES_VERBOSE = False
 # Everything else that a script could repeat is limited with django-ratelimit, in the cache
 # (shared by every process when Redis is configured). Each rate is "count/period"; the
 # environment may loosen one, e.g. for a benchmark that joins 300 learners from one address.
+# Per-address limits must let a class behind one school address through: a lecture hall joins
+# a room within a minute, and a class may sign up together.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "accounts.throttles.client_address"
 THROTTLE_RATES = {
-    "signup-address": os.environ.get("DJANGO_RATE_SIGNUP", "10/h"),
+    "signup-address": os.environ.get("DJANGO_RATE_SIGNUP", "30/h"),
     "reset-address": os.environ.get("DJANGO_RATE_RESET", "10/h"),
     "reset-account": os.environ.get("DJANGO_RATE_RESET_ACCOUNT", "3/h"),
-    "join-address": os.environ.get("DJANGO_RATE_JOIN", "60/m"),
+    "join-address": os.environ.get("DJANGO_RATE_JOIN", "120/m"),
     "join-learner": os.environ.get("DJANGO_RATE_JOIN_LEARNER", "6/m"),
-    "room-probe-address": os.environ.get("DJANGO_RATE_ROOM_PROBE", "60/m"),
+    "room-probe-address": os.environ.get("DJANGO_RATE_ROOM_PROBE", "120/m"),
 }
 
 # Mail: printed to the console in development; in production an SMTP server from the
