@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,26 @@ def limited(request, name: str, key: str | None = None) -> bool:
     except Exception as error:
         logger.warning("throttle %s unavailable: %s", name, type(error).__name__)
         return False
+
+
+def reached(request, name: str) -> bool:
+    """Whether the address has used up the throttle `name`, without counting this request."""
+    try:
+        usage = get_usage(
+            request, group=name, key="ip", rate=settings.THROTTLE_RATES[name], increment=False
+        )
+    except Exception as error:
+        logger.warning("throttle %s unavailable: %s", name, type(error).__name__)
+        return False
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def period_minutes(name: str) -> int:
+    """How many minutes the throttle `name` counts over ("50/15m" -> 15)."""
+    period = settings.THROTTLE_RATES[name].rsplit("/", 1)[-1]
+    number, unit = period[:-1] or "1", period[-1:]
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit, 60)
+    return max(1, int(number) * seconds // 60)
 
 
 def wait_words(name: str) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, SignUpForm
-from accounts.throttles import limited, wait_words
+from accounts.throttles import limited, period_minutes, reached, wait_words
 
 TOO_MANY = 429
 
@@ -65,9 +65,20 @@ def signup(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes's answer to a locked-out sign-in, the site's sign-in or the admin's."""
-    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    """The answer to a sign-in refused for its account (django-axes) or for its address
+    (accounts.backends), on the site's sign-in page or the admin's."""
+    if reached(request, "signin-address"):
+        context = {
+            "address": True,
+            "failure_limit": int(settings.THROTTLE_RATES["signin-address"].split("/")[0]),
+            "minutes": period_minutes("signin-address"),
+        }
+    else:
+        context = {
+            "address": False,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)),
+        }
     return render(request, "registration/locked_out.html", context, status=TOO_MANY)
 
 
