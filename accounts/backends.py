@@ -13,14 +13,12 @@ from accounts.throttles import reached
 
 
 class AddressThrottleBackend:
-    """First in AUTHENTICATION_BACKENDS: it never signs anyone in, it only refuses."""
+    """First in AUTHENTICATION_BACKENDS: it never signs anyone in, it only refuses. Without a
+    `get_user`, Django never records it as the backend of a session."""
 
     def authenticate(self, request, **credentials):
         if request is not None and reached(request, "signin-address"):
             # AxesMiddleware answers a request marked so with the lockout page.
             request.axes_locked_out = True
             raise PermissionDenied("too many failed sign-ins from this address")
-        return None
-
-    def get_user(self, user_id):
         return None
