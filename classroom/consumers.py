@@ -20,7 +20,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from classroom import fanout, identity, services
 from classroom.frames import decode
 from classroom.polls import poll_question
-from classroom.rendering import error_frame, full_frame, record_frame, render_panels, touched
+from classroom.rendering import (
+    error_frame,
+    full_frame,
+    panels_for,
+    record_frame,
+    render_panels,
+    touched,
+)
 from classroom.room import TEACHER, RoomRefused, audience
 from classroom.writer import writer_for
 from simulator.direct_dispatch import DirectDispatch
@@ -30,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 CLOSE_NOT_IN_ROOM = 4003  # documented in docs/protocol.md
 CLOSE_RATE_LIMITED = 4008
+CLOSE_TOO_MANY_TABS = 4029
+# Sockets one person may hold open in one room on one server process. Each socket folds and
+# draws every record of the room, so hundreds of tabs of one learner kept an idle server busy.
+MAX_TABS = 5
 # The room's messaging is down: the page keeps reconnecting after this code (see room.html).
 CLOSE_LAYER_DOWN = 4503
 MAX_REFUSED_FRAMES = 90
@@ -44,6 +55,10 @@ LAYER_TIMEOUT_S = 10.0
 # Generous, because a heartbeat waits in the socket's queue behind every record: 200 learners
 # taking roles at once kept one process busy enough to delay them by over 10 s.
 LAYER_DEAF_S = 30.0
+
+
+# (room code, actor) -> how many of that person's sockets this process holds.
+_tabs: dict[tuple[str, str], int] = {}
 
 
 class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
@@ -86,6 +101,7 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self.tasks: set[asyncio.Task] = set()
         self.groups_joined: tuple[str, ...] = ()
         self.beats_sent = self.beats_heard = 0
+        self.tab = None
         self.actor = await database_sync_to_async(identity.actor_for_scope)(self.scope, self.code)
         await self.accept()
         if self.actor is None:
@@ -94,6 +110,19 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             )
             await self.close(code=CLOSE_NOT_IN_ROOM)
             return
+        tab = (self.code, self.actor)
+        if _tabs.get(tab, 0) >= MAX_TABS:
+            self.actor = None
+            await self.send_json(
+                error_frame(
+                    "too_many_tabs",
+                    f"This room is open in {MAX_TABS} of your tabs already; use one of those.",
+                )
+            )
+            await self.close(code=CLOSE_TOO_MANY_TABS)
+            return
+        self.tab = tab
+        _tabs[tab] = _tabs.get(tab, 0) + 1
         self.groups_joined = (
             fanout.room_group(self.code),
             fanout.personal_group(self.code, self.actor),
@@ -105,6 +134,14 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self._spawn(self._watch_layer())
 
     async def disconnect(self, code):
+        tab = getattr(self, "tab", None)
+        if tab is not None:
+            self.tab = None
+            left = _tabs.get(tab, 1) - 1
+            if left > 0:
+                _tabs[tab] = left
+            else:
+                _tabs.pop(tab, None)
         for task in list(self.tasks):
             task.cancel()
         for group in self.groups_joined:
@@ -196,6 +233,22 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def _show(self, record: dict) -> None:
         self.state.apply(record)
+        if record["type"] in ("removed", "left") and record["pid"] == self.actor:
+            # Nothing more of this room is theirs to see; the page does not reconnect.
+            message = (
+                "You left this room."
+                if record["type"] == "left"
+                else "The teacher removed you from this room."
+            )
+            # The record's line in their log, and their panels drawn once more as for an
+            # outsider, so that no form is left to use.
+            await self.send_json(record_frame(self.state, self.actor, record))
+            content = render_panels(self.state, self.actor, panels_for(self.actor))
+            await self.send_json({"type": "panels", "seq": self.state.seq, "content": content})
+            self.state = None
+            await self.send_json(error_frame("not_in_room", message))
+            await self.close(code=CLOSE_NOT_IN_ROOM)
+            return
         panels = touched(record, self.actor)
         if self.actor == TEACHER and audience(record) is not None:
             # Every learner's acknowledgement and poll answer reaches the teacher: 200 a second
@@ -246,6 +299,11 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         if state is None:
             self.state, self.waiting = None, {}
             await self.send_json(error_frame("not_in_room", "This room no longer exists."))
+            await self.close(code=CLOSE_NOT_IN_ROOM)
+            return
+        if self.actor != TEACHER and self.actor not in state.participants:
+            self.state, self.waiting = None, {}
+            await self.send_json(error_frame("not_in_room", "You are not in this room any more."))
             await self.close(code=CLOSE_NOT_IN_ROOM)
             return
         self.state = state

@@ -24,6 +24,10 @@ ACTIONS: dict[str, dict[str, type]] = {
     "poll": {"question": str},
     "reveal": {},
     "close": {},
+    "remove": {"pid": str},
+    "lock_out": {"pid": str},
+    "lock": {},
+    "unlock": {},
 }
 OPTIONAL = {("role", "topic"), ("reject", "reason")}
 

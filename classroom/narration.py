@@ -105,4 +105,15 @@ def narrate(record: Mapping[str, Any], state: RoomState) -> str:
         return f"The poll's answer was revealed ({total} answered)."
     if kind == "closed":
         return "The teacher closed the room."
+    if kind == "left":
+        return f"{record.get('name') or 'A learner'} left the room."
+    if kind == "removed":
+        name = record.get("name") or "A learner"
+        if record.get("banned"):
+            return f"The teacher removed {name} from the room for good."
+        return f"The teacher removed {name} from the room."
+    if kind == "locked":
+        return "The teacher locked the room: nobody new can join."
+    if kind == "unlocked":
+        return "The teacher unlocked the room: people can join with the code again."
     return kind.replace("_", " ")

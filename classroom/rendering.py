@@ -18,10 +18,10 @@ from classroom.room import TEACHER, RoomState, audience, poll_counts
 TEMPLATE = "classroom/_panels.html"
 BOARD_MESSAGES = 8
 LEARNER_PANELS = ("status", "roster", "role", "inbox", "poll")
-TEACHER_PANELS = ("status", "roster", "controls", "board", "poll")
+TEACHER_PANELS = ("status", "roster", "controls", "board", "poll", "people")
 # Which panels a record changes, beyond its log line.
 TOUCHES: dict[str, tuple[str, ...]] = {
-    "joined": ("status", "roster", "board"),
+    "joined": ("status", "roster", "board", "people"),
     "role_taken": ("roster", "role", "board"),
     "role_left": ("roster", "role", "board"),
     "published": ("inbox", "board", "controls"),
@@ -34,8 +34,12 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "poll_opened": ("poll", "controls"),
     "poll_answered": ("poll",),
     "poll_revealed": ("poll", "controls"),
-    "closed": ("status", "roster", "role", "inbox", "poll", "controls", "board"),
+    "closed": ("status", "roster", "role", "inbox", "poll", "controls", "board", "people"),
     "opened": (),
+    "left": ("status", "roster", "board", "people"),
+    "removed": ("status", "roster", "board", "people"),
+    "locked": ("status", "people"),
+    "unlocked": ("status", "people"),
 }
 
 
@@ -127,6 +131,15 @@ def _board(state: RoomState) -> list[dict[str, Any]]:
     return rows
 
 
+def _people(state: RoomState) -> list[dict[str, Any]]:
+    """Everyone in the room, in the order they joined, for the teacher's list."""
+    people = sorted(state.participants.items(), key=lambda item: item[1].get("joined", 0))
+    return [
+        {"pid": pid, "name": person["name"], "role": state.role_label(pid)}
+        for pid, person in people
+    ]
+
+
 def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
     poll = state.poll
     if poll is None:
@@ -174,6 +187,7 @@ def context(state: RoomState, viewer: str, panels: Iterable[str] | None = None) 
         "inbox": _inbox(state, viewer) if me and needs("inbox") else [],
         "answered": _answered(state, viewer) if me and needs("inbox") else [],
         "board": _board(state) if teacher and needs("board") else [],
+        "people": _people(state) if teacher and needs("people") else [],
         "poll": _poll(state, viewer) if needs("poll") else None,
         "poll_questions": poll_questions() if teacher and needs("poll") else (),
         "next_step": state.next_step(),

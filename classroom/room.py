@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from classroom.names import NameRefused, clean, looks_alike
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
 from simulator.engine.world import World
@@ -31,6 +32,9 @@ MAX_PARTICIPANTS = 300
 MAX_MESSAGES = 500
 NAME_MAX = 30
 REASON_MAX = 200
+# A learner may take or leave roles this often in a minute: enough to try every role, too few
+# for a script to flood the room's log and every screen with role changes.
+ROLE_CHANGES_PER_MINUTE = 10
 MESSAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,59}$")
 # Records only the teacher and the learner concerned receive; the rest go to the whole room.
 PRIVATE_RECORDS = {"acknowledged", "poll_answered"}
@@ -114,6 +118,9 @@ class RoomState:
     script_pos: int = 0
     poll: dict[str, Any] | None = None
     rotation: dict[str, int] = field(default_factory=dict)
+    # Locked: nobody new may join. Banned: learners the teacher locked out, by their private id.
+    locked: bool = False
+    banned: list[str] = field(default_factory=list)
     catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
 
     # -- reading ----------------------------------------------------------------------------
@@ -279,17 +286,40 @@ def _message(state: RoomState, fields: Mapping[str, Any], kind: str) -> dict[str
 
 
 def decide_join(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
-    name = _text(fields, "name", "Your display name", NAME_MAX)
+    """`fields["was"]` is the id this learner's session had in the room before, if any."""
+    raw = fields.get("name")
+    try:
+        name = clean(raw) if isinstance(raw, str) else ""
+    except NameRefused as refusal:
+        raise RoomRefused(str(refusal)) from None
+    name = _text({"name": name}, "name", "Your display name", NAME_MAX)
     if actor in state.participants:
         raise RoomRefused("You are already in this room.")
+    if fields.get("was") in state.banned:
+        raise RoomRefused("The teacher has removed you from this room.")
+    if state.locked:
+        raise RoomRefused("The teacher has locked this room: nobody new can join.")
     if any(p["name"].casefold() == name.casefold() for p in state.participants.values()):
         raise RoomRefused(f"Someone in this room is already called {name}; pick another name.")
+    if any(looks_alike(p["name"], name) for p in state.participants.values()):
+        raise RoomRefused(
+            f"Someone in this room has a name that looks like {name}; pick another name."
+        )
     if len(state.participants) >= MAX_PARTICIPANTS:
         raise RoomRefused(f"This room is full ({MAX_PARTICIPANTS} people).")
     return [{"type": "joined", "pid": actor, "name": name}]
 
 
+def _check_role_rate(state: RoomState, actor: str, now: int) -> None:
+    recent = [t for t in state.participants[actor].get("role_times", ()) if t > now - 60_000]
+    if len(recent) >= ROLE_CHANGES_PER_MINUTE:
+        raise RoomRefused(
+            f"You have changed role {len(recent)} times in a minute; wait a little, then try."
+        )
+
+
 def decide_role(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    _check_role_rate(state, actor, now)
     kind = fields.get("kind")
     service = fields.get("service")
     catalogue = state.cat()
@@ -327,7 +357,42 @@ def decide_leave_role(state: RoomState, actor: str, fields: dict, now: int) -> l
         raise RoomRefused("You have no role to leave.")
     if _has_pending_command(state, actor):
         raise RoomRefused("Answer the command you hold before you leave your role.")
+    _check_role_rate(state, actor, now)
     return [{"type": "role_left", "pid": actor}]
+
+
+def decide_leave(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    """A learner leaves for good (their account is deleted); a command they held times out."""
+    return [{"type": "left", "pid": actor, "name": state.name_of(actor)}]
+
+
+def _removal(state: RoomState, fields: Mapping[str, Any], *, banned: bool) -> dict[str, Any]:
+    pid = fields.get("pid")
+    if not isinstance(pid, str) or pid not in state.participants:
+        raise RoomRefused("That person is not in the room any more.")
+    return {"type": "removed", "pid": pid, "name": state.name_of(pid), "banned": banned}
+
+
+def decide_remove(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    """The teacher sends someone out; they may join again with the code."""
+    return [_removal(state, fields, banned=False)]
+
+
+def decide_lock_out(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    """The teacher sends someone out for good: this browser cannot join the room again."""
+    return [_removal(state, fields, banned=True)]
+
+
+def decide_lock(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    if state.locked:
+        raise RoomRefused("The room is already locked.")
+    return [{"type": "locked"}]
+
+
+def decide_unlock(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    if not state.locked:
+        raise RoomRefused("The room is not locked.")
+    return [{"type": "unlocked"}]
 
 
 def _check_room_for_message(state: RoomState) -> None:
@@ -490,6 +555,7 @@ DECISIONS: dict[str, tuple[str, Decision]] = {
     "accept": ("learner", decide_accept),
     "reject": ("learner", decide_reject),
     "answer": ("learner", decide_answer),
+    "leave": ("learner", decide_leave),
     "publish": (TEACHER, decide_publish),
     "send": (TEACHER, decide_send),
     "next": (TEACHER, decide_next),
@@ -497,6 +563,10 @@ DECISIONS: dict[str, tuple[str, Decision]] = {
     "poll": (TEACHER, decide_poll),
     "reveal": (TEACHER, decide_reveal),
     "close": (TEACHER, decide_close),
+    "remove": (TEACHER, decide_remove),
+    "lock_out": (TEACHER, decide_lock_out),
+    "lock": (TEACHER, decide_lock),
+    "unlock": (TEACHER, decide_unlock),
 }
 
 
@@ -530,14 +600,32 @@ def _apply_joined(state: RoomState, r: Mapping[str, Any]) -> None:
     state.participants[r["pid"]] = {"name": r["name"], "role": None, "joined": r["seq"]}
 
 
+def _note_role_change(person: dict[str, Any], at: int) -> None:
+    person["role_times"] = [*person.get("role_times", ()), at][-ROLE_CHANGES_PER_MINUTE:]
+
+
 def _apply_role_taken(state: RoomState, r: Mapping[str, Any]) -> None:
     if r["pid"] in state.participants:
         state.participants[r["pid"]]["role"] = dict(r["role"])
+        _note_role_change(state.participants[r["pid"]], r.get("at", 0))
 
 
 def _apply_role_left(state: RoomState, r: Mapping[str, Any]) -> None:
     if r["pid"] in state.participants:
         state.participants[r["pid"]]["role"] = None
+        _note_role_change(state.participants[r["pid"]], r.get("at", 0))
+
+
+def _apply_gone(state: RoomState, r: Mapping[str, Any]) -> None:
+    """Someone left or was removed. Their name stays known to the log's sentences, which were
+    written when each record was made; a command they held waits for its time-out."""
+    state.participants.pop(r["pid"], None)
+    if r.get("banned") and r["pid"] not in state.banned:
+        state.banned.append(r["pid"])
+
+
+def _apply_locked(state: RoomState, r: Mapping[str, Any]) -> None:
+    state.locked = r["type"] == "locked"
 
 
 def _apply_published(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -634,6 +722,10 @@ APPLY: dict[str, Callable[[RoomState, Mapping[str, Any]], None]] = {
     "poll_answered": _apply_poll_answered,
     "poll_revealed": _apply_poll_revealed,
     "closed": _apply_closed,
+    "left": _apply_gone,
+    "removed": _apply_gone,
+    "locked": _apply_locked,
+    "unlocked": _apply_locked,
 }
 
 

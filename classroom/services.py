@@ -230,8 +230,13 @@ def _append(room: Room, state: RoomState, records: list[dict]) -> None:
     room.save(update_fields=fields)
 
 
-def participant_join(*, code: str, name: str) -> str:
-    """Adds a learner to an open room and returns their private id (kept in their session)."""
+def participant_join(*, code: str, name: str, was: str | None = None) -> str:
+    """Adds a learner to an open room and returns their private id (kept in their session).
+
+    `was` is the id this browser had in the room before, so a learner the teacher locked out
+    is refused when they come back.
+    """
     pid = secrets.token_hex(6)
-    room_act(code=code, actor=pid, action="join", fields={"name": name})
+    fields = {"name": name} if was is None else {"name": name, "was": was}
+    room_act(code=code, actor=pid, action="join", fields=fields)
     return pid

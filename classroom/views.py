@@ -11,11 +11,11 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.throttles import limited, wait_words
 from classroom import fanout, identity, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
@@ -78,19 +78,38 @@ def room_join(request):
         )
     if identity.actor_for(user=request.user, session=request.session, code=code) == TEACHER:
         return redirect("classroom-teach", code=code)
+    # Wrong codes have their own, stricter count above; these limit joining real rooms, which
+    # is how one address could fill a room or one learner flood it with joins.
+    if limited(request, "join-address") or limited(request, "join-learner", key=_learner(request)):
+        return _home(
+            request,
+            error="Too many joins from here in a short time. Wait a minute, then try again.",
+            status=429,
+            code=code,
+            name=name,
+        )
     existing = identity.learner_id(request.session, code)
     state = services.room_state(code)
     if existing and state is not None and existing in state.participants:
         return redirect("classroom-room", code=code)
     before = state.seq if state is not None else 0
     try:
-        pid = services.participant_join(code=code, name=name)
+        pid = services.participant_join(code=code, name=name, was=existing)
     except RoomRefused as refusal:
         _announce(code, getattr(refusal, "records", []))
         return _home(request, error=str(refusal), status=400, code=code, name=name)
     identity.remember(request.session, code, pid)
     _announce(code, [r for r in services.room_log_tail(code, limit=20) if r["seq"] > before])
     return redirect("classroom-room", code=code)
+
+
+def _learner(request) -> str:
+    """Who is joining, for the per-learner throttle: their account, else their session."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{request.session.session_key}"
 
 
 def _announce(code: str, records: list[dict]) -> None:
@@ -118,12 +137,14 @@ def room_open(request):
     return redirect("classroom-teach", code=room.code)
 
 
-def _room_or_404(code: str) -> tuple[str, Room]:
-    normalised = services.normalise_code(code)
-    room = Room.objects.filter(code=normalised).first() if normalised else None
-    if room is None:
-        raise Http404("There is no room with that code.")
-    return normalised, room
+def _throttled_outsider(request):
+    """Anyone who is not in a room gets the same answer from its pages whether or not the room
+    exists, counted against the same throttle, so guessing codes here learns nothing that the
+    join form would not. The throttle's page when this address has asked too often, else None.
+    """
+    if limited(request, "room-probe-address"):
+        return render(request, "429.html", {"wait": wait_words("room-probe-address")}, status=429)
+    return None
 
 
 def _page(request, code: str, viewer: str, template: str):
@@ -140,33 +161,42 @@ def _page(request, code: str, viewer: str, template: str):
 
 @require_GET
 def room_page(request, code):
-    code, _ = _room_or_404(code)
+    code = services.normalise_code(code)
     actor = identity.actor_for(user=request.user, session=request.session, code=code)
     if actor == TEACHER:
         return redirect("classroom-teach", code=code)
-    state = services.room_state(code)
-    if actor is None or actor not in state.participants:
-        return redirect(f"{reverse('classroom-home')}?code={code}")
+    state = services.room_state(code) if actor is not None else None
+    if state is None or actor not in state.participants:
+        # An unknown code, a removed learner and a visitor are all sent to the join form.
+        return _throttled_outsider(request) or redirect(f"{reverse('classroom-home')}?code={code}")
     return _page(request, code, actor, "classroom/room.html")
 
 
 def _teachers_room(request, code, refusal: str):
-    """The room, when the visitor is its teacher; anyone else is refused with `refusal`."""
-    code, room = _room_or_404(code)
+    """The room, when the visitor is its teacher; anyone else is refused with `refusal`,
+    whether or not there is such a room (or gets the throttle's page, as `(None, page)`)."""
+    code = services.normalise_code(code)
     if identity.actor_for(user=request.user, session=request.session, code=code) != TEACHER:
-        raise PermissionDenied(refusal)
-    return code, room
+        # A page of its own rather than PermissionDenied, which logs a traceback for every
+        # made-up code someone types.
+        refused = render(request, "403.html", {"reason": refusal}, status=403)
+        return None, _throttled_outsider(request) or refused
+    return code, Room.objects.get(code=code)
 
 
 @require_GET
 def teach_page(request, code):
-    code, _ = _teachers_room(request, code, "Only this room's teacher can run it.")
+    code, room = _teachers_room(request, code, "Only this room's teacher can run it.")
+    if code is None:
+        return room
     return _page(request, code, TEACHER, "classroom/teach.html")
 
 
 @require_GET
 def review_page(request, code):
     code, room = _teachers_room(request, code, "Only this room's teacher can read its log.")
+    if code is None:
+        return room
     return render(
         request,
         "classroom/review.html",

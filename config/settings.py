@@ -6,6 +6,7 @@ unsafe to guess is refused at start-up instead of silently defaulted.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "quizzes",
     "classroom",
     "challenges",
+    "accounts",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -197,6 +202,77 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Ten wrong passwords for one account, from anywhere, lock it for fifteen minutes, even against
+# the right one (django-axes, counted in the database). An address is counted on its own with a
+# higher limit (accounts/backends.py), since a class signs in from one school address.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.AddressThrottleBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_address"
+# A successful sign-in needs no row of its own: failures are what the lockout counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# django-axes warns when it does not count addresses itself; accounts/backends.py does.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Everything else that a script could repeat is limited with django-ratelimit, in the cache
+# (shared by every process when Redis is configured). Each rate is "count/period"; the
+# environment may loosen one, e.g. for a benchmark that joins 300 learners from one address.
+# Per-address limits must let a class behind one school address through: a lecture hall joins
+# a room within a minute, and a class may sign up together.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "accounts.throttles.client_address"
+THROTTLE_RATES = {
+    "signin-address": os.environ.get("DJANGO_RATE_SIGNIN_FAILURES", "50/15m"),
+    "signup-address": os.environ.get("DJANGO_RATE_SIGNUP", "30/h"),
+    "reset-address": os.environ.get("DJANGO_RATE_RESET", "10/h"),
+    "reset-account": os.environ.get("DJANGO_RATE_RESET_ACCOUNT", "3/h"),
+    "join-address": os.environ.get("DJANGO_RATE_JOIN", "120/m"),
+    "join-learner": os.environ.get("DJANGO_RATE_JOIN_LEARNER", "6/m"),
+    "room-probe-address": os.environ.get("DJANGO_RATE_ROOM_PROBE", "120/m"),
+}
+
+# Mail: printed to the console in development; in production an SMTP server from the
+# environment, or an explicitly chosen backend. Production refuses to guess, because a password
+# reset that silently goes nowhere (or into a log) is worse than a server that will not start.
+_email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
+_email_port = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+_email_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "")
+if not _email_backend:
+    if _email_host:
+        _email_backend = "django.core.mail.backends.smtp.EmailBackend"
+    elif DEBUG:
+        _email_backend = "django.core.mail.backends.console.EmailBackend"
+    else:
+        raise ImproperlyConfigured(
+            "DJANGO_EMAIL_HOST must be set when DJANGO_DEBUG=0 "
+            "(or DJANGO_EMAIL_BACKEND, to choose another mail backend)."
+        )
+_email_options = {}
+if _email_backend == "django.core.mail.backends.smtp.EmailBackend":
+    _email_options = {
+        "host": _email_host or "localhost",
+        "port": _email_port,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", _email_port == 587),
+        "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", _email_port == 465),
+        "timeout": 10,
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Events vs Commands <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -242,5 +318,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
+        # django-axes reports every sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

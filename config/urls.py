@@ -8,6 +8,8 @@ urlpatterns = [
     path("grammar/", include("quizzes.grammar_urls")),
     path("classroom/", include("classroom.urls")),
     path("challenges/", include("challenges.urls")),
+    # Ours first: sign-up, the throttled reset request and the settings page; then Django's.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,5 +11,4 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("cheatsheet/", views.cheatsheet, name="cheatsheet"),
     path("progress/", views.progress_page, name="progress"),
-    path("accounts/signup/", views.signup, name="signup"),
 ]

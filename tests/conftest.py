@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -19,6 +20,13 @@ def collected_static():
     (ROOT / "var").mkdir(exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     return Path(settings.STATIC_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttles count in the cache, which outlives a test in this process: each test starts
+    with none counted."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

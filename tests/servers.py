@@ -85,6 +85,8 @@ def server_env(settings_dict: Mapping, extra: Mapping[str, str] | None = None) -
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",
         DJANGO_HSTS_SECONDS="0",
+        # Mail goes to the server's log, where a test can read a reset link.
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         DATABASE_URL=database_url(settings_dict),
         PYTHONUNBUFFERED="1",
     )

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-long-random-secret-key-used-only-by-this-test-6a1f0c9e2b7d4e8f9a3c",
     "DJANGO_ALLOWED_HOSTS": "course.example.org",
+    "DJANGO_EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -33,7 +34,9 @@ def test_deploy_checklist_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_EMAIL_HOST"]
+)
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env)
@@ -81,3 +84,19 @@ def test_content_security_policy_allows_nothing_inline():
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
     assert settings.SECURE_CSP["script-src"] == ["'self'"]
+
+
+def test_production_mail_goes_through_the_smtp_server_from_the_environment():
+    code = (
+        "from django.core import mail; m = mail.mailers['default']; "
+        "print(type(m).__name__, m.host, m.port, m.username, m.use_tls)"
+    )
+    env = {**PRODUCTION, "DJANGO_EMAIL_HOST_USER": "course", "DJANGO_EMAIL_PORT": "587"}
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.strip() == "EmailBackend smtp.example.org 587 course True", result.stderr
+
+
+def test_development_mail_is_printed_on_the_console():
+    code = "from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])"
+    result = manage("shell", "--no-imports", "-c", code, env={})
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend", result.stderr

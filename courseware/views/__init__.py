@@ -1,4 +1,3 @@
-from courseware.views.accounts import signup
 from courseware.views.lessons import home, lesson_check, lesson_detail, lesson_index
 from courseware.views.naming import naming_check
 from courseware.views.progress import progress_page
@@ -13,5 +12,4 @@ __all__ = [
     "lesson_index",
     "naming_check",
     "progress_page",
-    "signup",
 ]

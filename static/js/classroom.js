@@ -63,6 +63,8 @@
     const code = event.detail && event.detail.code;
     if (code === 4003) {
       setConnection("closed", "You are not in this room. Join it again with its code.");
+    } else if (code === 4029) {
+      setConnection("closed", "This room is open in too many of your tabs: use one of those.");
     } else {
       setConnection("closed", "Connection lost: reconnecting. Nothing in the room is lost.");
     }

@@ -36,6 +36,7 @@ class TestAccounts:
         assert_accessible(page)
         username = f"learner-{uuid.uuid4().hex[:8]}"
         page.get_by_label("Username").fill(username)
+        page.get_by_label("Email").fill(f"{username}@example.org")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create the account").click()

@@ -321,6 +321,54 @@ class TestClassroom:
         page.get_by_role("button", name="Close the room").click()
         phone.watch.assert_clean()
 
+    def test_the_teacher_sends_someone_out_and_locks_the_room(
+        self, page, person, teacher_account, assert_accessible, screenshot
+    ):
+        sign_in(page, teacher_account)
+        code = open_room(page)
+        ana, ben = person(), person()
+        join(ana, code, "Ana")
+        join(ben, code, "Ben")
+        people = page.locator("#room-people")
+        expect(people).to_contain_text("2 in the room")
+        screenshot(page, "accounts-teacher-people")
+        assert_accessible(page)
+
+        people.get_by_role("button", name="Lock out Ana").click()
+        expect(ana.locator("#room-error")).to_contain_text(
+            "The teacher removed you from this room."
+        )
+        expect(ana.locator("#room-connection")).to_contain_text("You are not in this room")
+        expect(people).not_to_contain_text("Ana")
+        expect(page.locator("#room-log-lines")).to_contain_text(
+            "removed Ana from the room for good"
+        )
+        screenshot(ana, "accounts-learner-removed")
+        ana.goto("/classroom/")
+        ana.get_by_label("Room code").fill(code)
+        ana.get_by_label("Your display name").fill("Anna")
+        ana.get_by_role("button", name="Join", exact=True).click()
+        expect(ana.get_by_role("alert")).to_contain_text("The teacher has removed you")
+
+        people.get_by_role("button", name="Lock the room").click()
+        expect(page.locator("#room-status")).to_contain_text("locked: nobody new can join")
+        cy = person()
+        cy.goto("/classroom/")
+        cy.get_by_label("Room code").fill(code)
+        cy.get_by_label("Your display name").fill("\u0412en")  # a Cyrillic B: looks like Ben
+        cy.get_by_role("button", name="Join", exact=True).click()
+        expect(cy.get_by_role("alert")).to_contain_text("locked this room")
+        people.get_by_role("button", name="Unlock the room").click()
+        expect(people).to_contain_text("Anyone with the code can join")
+        cy.get_by_role("button", name="Join", exact=True).click()
+        expect(cy.get_by_role("alert")).to_contain_text("a name that looks like")
+        screenshot(cy, "accounts-look-alike-refused")
+        assert_accessible(cy)
+        expect(ben.locator("#room-connection")).to_have_attribute("data-state", "open")
+        page.get_by_role("button", name="Close the room").click()
+        page.watch.assert_clean()
+        ben.watch.assert_clean()
+
 
 def tab_to(page, locator, limit: int = 80) -> None:
     """Presses Tab until `locator` has the focus, as a keyboard user would reach it."""

@@ -212,6 +212,7 @@ class TestSignIn:
         page.get_by_role("link", name="Sign up").click()
         page.wait_for_url("**/accounts/signup/**")
         page.get_by_label("Username").fill(f"tinkerer-{uuid.uuid4().hex[:8]}")
+        page.get_by_label("Email").fill(f"tinkerer-{uuid.uuid4().hex[:8]}@example.org")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Password confirmation").fill(PASSWORD)
         page.get_by_role("button", name="Create the account").click()

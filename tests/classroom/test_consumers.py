@@ -85,6 +85,14 @@ def board_shows(text: str):
     return lambda frame: frame["type"] == "panels" and text in frame["content"]
 
 
+def controls_show(text: str):
+    return lambda frame: (
+        frame["type"] == "panels"
+        and "room-controls" in frame["content"]
+        and text in frame["content"]
+    )
+
+
 def is_error(frame) -> bool:
     return frame["type"] == "error"
 
@@ -160,8 +168,8 @@ async def test_every_action_over_the_socket_lands_in_the_log(teacher, learners, 
     await t.send_json_to({"action": "publish", "name": "PaymentCompleted"})
     await frames_until(t, is_record("published"))
     await t.send_json_to({"action": "restart_script"})
-    frames = await frames_until(t, lambda f: f["type"] == "panels" and "controls" in f["content"])
-    assert "Next: Checkout sends PlaceOrder" in frames[-1]["content"]
+    # The redraw that the publish above asked for may come first: wait for the script's.
+    await frames_until(t, controls_show("Next: Checkout sends PlaceOrder"))
 
     await t.send_json_to({"action": "sync"})
     frames = await frames_until(t, lambda f: f["type"] == "room")
@@ -555,3 +563,65 @@ async def test_closing_the_room_shows_everyone_and_stops_every_action(teacher, l
     room = await adb(Room.objects.get)(code=teacher.code)
     assert not room.is_open
     assert (await adb(log_types)(teacher.code))[-1] == "closed"
+
+
+# -- sending people out, locking the room, tabs --------------------------------------------------
+
+
+async def test_the_teacher_removes_a_learner_whose_socket_is_closed(teacher, learners, opened):
+    ana, ben, _ = learners
+    t, first = await opened(teacher)
+    assert "Lock out Ana" in first["content"]
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    await t.send_json_to({"action": "lock_out", "pid": ana.pid})
+    error = await frames_until(a, is_error)
+    assert error[-1]["message"] == "The teacher removed you from this room."
+    assert await a.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+    frames = await frames_until(b, is_record("removed"))
+    assert "The teacher removed Ana from the room for good." in frames[-1]["content"]
+    panels = await frames_until(
+        t, lambda f: f["type"] == "panels" and "room-people" in f["content"]
+    )
+    assert "Lock out Ana" not in panels[-1]["content"]
+    # Coming back on the same session finds the door shut.
+    again = await ana.connect()
+    assert (await again.receive_json_from(timeout=5))["code"] == "not_in_room"
+    assert await again.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+
+
+async def test_the_teacher_locks_the_room_from_the_socket(teacher, learners, opened):
+    t, _ = await opened(teacher)
+    await t.send_json_to({"action": "lock"})
+    frames = await frames_until(t, is_record("locked"))
+    assert "nobody new can join" in frames[-1]["content"]
+    response = await adb(Client().post)("/classroom/join/", {"code": teacher.code, "name": "Dee"})
+    assert response.status_code == 400
+    assert "locked this room" in response.content.decode()
+
+
+async def test_a_learner_cannot_remove_anyone(learners, opened):
+    ana, ben, _ = learners
+    a, _ = await opened(ana)
+    await a.send_json_to({"action": "remove", "pid": ben.pid})
+    error = await frames_until(a, is_error)
+    assert error[-1]["message"] == "Only the teacher can do that."
+
+
+async def test_one_learner_holds_at_most_a_few_tabs_of_a_room(learners, opened):
+    ana = learners[0]
+    tabs = []
+    for _ in range(consumers.MAX_TABS):
+        socket, first = await opened(ana)
+        assert first["type"] == "room"
+        tabs.append(socket)
+    extra = await ana.connect()
+    error = await extra.receive_json_from(timeout=5)
+    assert error["code"] == "too_many_tabs"
+    assert await extra.receive_output(timeout=5) == {"type": "websocket.close", "code": 4029}
+    _, first = await opened(learners[1])  # another learner is not counted with Ana
+    assert first["type"] == "room"
+    # A closed tab frees its place.
+    await tabs[0].disconnect()
+    _, first = await opened(ana)
+    assert first["type"] == "room"

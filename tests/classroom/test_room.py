@@ -562,3 +562,84 @@ def check_invariants(room: Room) -> None:
     assert [r["prev"] for r in public] == [0, *(r["seq"] for r in public[:-1])]
     names = [p["name"].casefold() for p in room.state.participants.values()]
     assert len(names) == len(set(names))
+
+
+# -- names, removal, locking, role changes -------------------------------------------------------
+
+
+def test_a_joining_name_is_cleaned_and_look_alikes_are_refused(room):
+    (ana,) = room.join("Ana")
+    assert room.state.participants[ana]["name"] == "Ana"
+    # Full-width letters, then a zero-width space.
+    (joined,) = room.act("p-x", "join", name="\uff3a\uff4f\uff45\u200b")
+    assert joined["name"] == "Zoe"
+    assert "looks like" in room.refused("p-y", "join", name="\u0410na")  # Cyrillic A
+    assert "looks like" in room.refused("p-y", "join", name="Z\u200boe.")
+    assert "reverse" in room.refused("p-y", "join", name="Ana\u202eeL")
+    assert "display name is missing" in room.refused("p-y", "join", name="\u200b\u2060")
+
+
+def test_the_teacher_removes_someone_who_may_come_back(room):
+    ana, ben = room.join("Ana", "Ben")
+    (removed,) = room.act(TEACHER, "remove", pid=ana)
+    assert removed == {**removed, "type": "removed", "pid": ana, "name": "Ana", "banned": False}
+    assert ana not in room.state.participants
+    assert room.refused(ana, "role", kind="handler", service="Payment") == "Join the room first."
+    room.act("p-ana-2", "join", name="Ana", was=ana)
+    assert "not in the room" in room.refused(TEACHER, "remove", pid=ana)
+    assert "Only the teacher" in room.refused(ben, "remove", pid="p-ana-2")
+
+
+def test_a_learner_locked_out_cannot_come_back_from_the_same_browser(room):
+    (ana,) = room.join("Ana")
+    room.act(TEACHER, "lock_out", pid=ana)
+    assert room.state.banned == [ana]
+    refusal = room.refused("p-new", "join", name="Someone", was=ana)
+    assert refusal == "The teacher has removed you from this room."
+    assert fold(room.records).banned == [ana]
+
+
+def test_a_locked_room_takes_nobody_new_until_unlocked(room):
+    (ana,) = room.join("Ana")
+    room.act(TEACHER, "lock")
+    assert "locked this room" in room.refused("p-ben", "join", name="Ben")
+    assert "already locked" in room.refused(TEACHER, "lock")
+    room.subscribe(ana, "Email")  # those inside carry on
+    room.act(TEACHER, "unlock")
+    room.join("Ben")
+    assert fold(room.records).locked is False
+
+
+def test_a_command_held_by_someone_removed_times_out(room):
+    (ana,) = room.join("Ana")
+    room.instance(ana)
+    mid = room.message(room.act(TEACHER, "send", name="ProcessPayment"))["mid"]
+    room.act(TEACHER, "remove", pid=ana)
+    room.now += COMMAND_TIMEOUT_MS
+    (timed_out,) = room.state.settle(room.now)
+    assert timed_out["mid"] == mid
+
+
+def test_leaving_takes_the_learner_out_of_the_room(room):
+    (ana,) = room.join("Ana")
+    (left,) = room.act(ana, "leave")
+    assert left["name"] == "Ana"
+    assert ana not in room.state.participants
+
+
+def test_role_changes_are_limited_per_learner_per_minute(room):
+    ana, ben = room.join("Ana", "Ben")
+    services = ["Payment", "Order"]
+    for n in range(room_module.ROLE_CHANGES_PER_MINUTE):
+        room.now += 100
+        room.instance(ana, services[n % 2])
+    room.now += 100
+    assert "wait a little" in room.refused(ana, "role", kind="handler", service="Fulfillment")
+    assert "wait a little" in room.refused(ana, "leave_role")
+    room.instance(ben)  # another learner is not held back
+    room.now += 60_000
+    room.instance(ana, "Fulfillment")
+    assert (
+        fold(room.records).participants[ana]["role_times"]
+        == (room.state.participants[ana]["role_times"])
+    )

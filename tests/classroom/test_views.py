@@ -247,6 +247,90 @@ def test_the_log_page_reads_every_record_of_a_closed_room(teacher_client, room):
         "/classroom/K7Q%20MX2/log/",
     ],
 )
-def test_bad_codes_in_addresses_are_not_found(teacher_client, path):
-    assert teacher_client.get(path).status_code == 404
-    assert Client().get(path).status_code == 404
+def test_bad_codes_in_addresses_get_an_outsiders_answer(teacher_client, path):
+    expected = 302 if path.count("/") == 3 else 403
+    assert teacher_client.get(path).status_code == expected
+    assert Client().get(path).status_code == expected
+
+
+@pytest.mark.parametrize(("page", "status"), [("", 302), ("teach/", 403), ("log/", 403)])
+def test_probing_a_code_answers_alike_whether_or_not_the_room_exists(
+    client, room, page, status, caplog
+):
+    real = client.get(f"/classroom/{room.code}/{page}")
+    made_up = client.get(f"/classroom/ZZZZZZ/{page}")
+    assert real.status_code == made_up.status_code == status
+    assert real.content.replace(room.code.encode(), b"ZZZZZZ") == made_up.content
+    assert [r for r in caplog.records if r.exc_info] == [], "a probe logged a traceback"
+    if status == 302:
+        assert real["Location"] == f"/classroom/?code={room.code}"
+        assert made_up["Location"] == "/classroom/?code=ZZZZZZ"
+
+
+def test_probing_codes_is_throttled_alike_for_real_and_made_up_rooms(settings, client, room):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "room-probe-address": "10/m"}
+    for n in range(10):
+        code = room.code if n % 2 else "ZZZZZZ"
+        assert client.get(f"/classroom/{code}/").status_code == 302
+    for code in (room.code, "ZZZZZZ"):
+        response = client.get(f"/classroom/{code}/teach/")
+        assert response.status_code == 429
+        html = response.content.decode()
+        assert "Slow down a little" in html
+        assert 'class="site-header"' in html
+    # A learner in the room still reaches it from another address.
+    member = Client(REMOTE_ADDR="10.4.4.4")
+    post_join(member, room.code, "Ben")
+    assert member.get(f"/classroom/{room.code}/").status_code == 200
+
+
+def test_a_learner_joining_again_and_again_is_throttled(settings, room):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "join-learner": "3/m"}
+    learner = Client(REMOTE_ADDR="10.5.5.5")
+    for n in range(3):
+        if n:
+            pid = pid_in(learner, room.code)
+            services.room_act(code=room.code, actor=TEACHER, action="remove", fields={"pid": pid})
+        assert post_join(learner, room.code, f"Ana {n}").status_code == 302
+    services.room_act(
+        code=room.code, actor=TEACHER, action="remove", fields={"pid": pid_in(learner, room.code)}
+    )
+    response = post_join(learner, room.code, "Ana 3")
+    assert response.status_code == 429
+    assert "Too many joins" in response.content.decode()
+
+
+def test_one_address_cannot_fill_a_room(settings, room):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "join-address": "20/m"}
+    codes = [post_join(Client(), room.code, f"Bot {n}").status_code for n in range(25)]
+    assert codes == [302] * 20 + [429] * 5
+    assert len(services.room_state(room.code).participants) == 20
+    assert post_join(Client(REMOTE_ADDR="10.6.6.6"), room.code, "Person").status_code == 302
+
+
+def test_a_locked_out_learner_cannot_join_again_from_the_same_browser(client, room):
+    post_join(client, room.code)
+    services.room_act(
+        code=room.code, actor=TEACHER, action="lock_out", fields={"pid": pid_in(client, room.code)}
+    )
+    assert client.get(f"/classroom/{room.code}/").status_code == 302
+    response = post_join(client, room.code, "Ana again")
+    assert response.status_code == 400
+    assert "The teacher has removed you from this room." in response.content.decode()
+
+
+def test_a_removed_learner_may_join_again(client, room):
+    post_join(client, room.code)
+    first = pid_in(client, room.code)
+    services.room_act(code=room.code, actor=TEACHER, action="remove", fields={"pid": first})
+    assert post_join(client, room.code, "Ana").status_code == 302
+    assert pid_in(client, room.code) not in (None, first)
+
+
+def test_a_locked_room_takes_nobody_new(client, room):
+    services.room_act(code=room.code, actor=TEACHER, action="lock", fields={})
+    response = post_join(client, room.code)
+    assert response.status_code == 400
+    assert "locked this room" in response.content.decode()
+    services.room_act(code=room.code, actor=TEACHER, action="unlock", fields={})
+    assert post_join(client, room.code).status_code == 302

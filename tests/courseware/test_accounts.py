@@ -37,7 +37,12 @@ def test_sign_up_creates_the_user_signs_in_and_keeps_anonymous_progress(client, 
     key = do_anonymous_work(client, lesson)
     response = client.post(
         "/accounts/signup/",
-        {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": "grace",
+            "email": "grace@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="grace")
@@ -64,7 +69,13 @@ def test_progress_follows_the_user_to_a_new_browser(client, lesson):
 
     do_anonymous_work(client, lesson)
     client.post(
-        "/accounts/signup/", {"username": "grace", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {
+            "username": "grace",
+            "email": "grace@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     elsewhere = Client()
     elsewhere.post("/accounts/login/", {"username": "grace", "password": PASSWORD})
@@ -87,6 +98,7 @@ def test_sign_up_refuses_a_next_url_on_another_site(client):
         "/accounts/signup/",
         {
             "username": "grace",
+            "email": "grace@example.org",
             "password1": PASSWORD,
             "password2": PASSWORD,
             "next": "https://evil.example/",

@@ -209,7 +209,7 @@ def test_sign_in_keeps_an_anonymous_attempt(client, django_user_model):
     url, _ = start(client)
     client.post(url + "questions/refund-issued/", {"answer": "event"})
     user = django_user_model.objects.create_user("ada", password="a-long-passphrase-42")
-    client.login(username="ada", password="a-long-passphrase-42")
+    client.force_login(user)
     attempt = Attempt.objects.get()
     assert attempt.user == user
     assert attempt.session_key == ""
@@ -224,8 +224,7 @@ def test_sign_in_keeps_an_anonymous_attempt(client, django_user_model):
 
 def test_stats_are_for_staff_only(client, django_user_model):
     assert client.get("/quizzes/stats/").status_code == 403
-    django_user_model.objects.create_user("learner", password="pw-learner-1234")
-    client.login(username="learner", password="pw-learner-1234")
+    client.force_login(django_user_model.objects.create_user("learner", password="pw-1234"))
     assert client.get("/quizzes/stats/").status_code == 403
 
 
@@ -234,8 +233,9 @@ def test_stats_show_share_right_and_the_most_common_wrong_answer(client, django_
         learner = client.__class__()
         url, _ = start(learner)
         learner.post(url + "questions/contradiction/", {"answer": choice})
-    get_user_model().objects.create_user("teacher", password="pw-teacher-1234", is_staff=True)
-    client.login(username="teacher", password="pw-teacher-1234")
+    client.force_login(
+        get_user_model().objects.create_user("teacher", password="pw-teacher-1234", is_staff=True)
+    )
     response = client.get("/quizzes/stats/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -181,7 +181,13 @@ def test_signing_up_keeps_the_sandbox_made_before(client):
     played(f"learner:{key}", "PlaceOrder")
 
     response = client.post(
-        "/accounts/signup/", {"username": "grace", "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {
+            "username": "grace",
+            "email": "grace@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     assert response.status_code == 302
