@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "simulator",
     "quizzes",
     "classroom",
+    "systems",
 ]
 
 MIDDLEWARE = [
