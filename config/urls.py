@@ -7,6 +7,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("grammar/", include("quizzes.grammar_urls")),
     path("classroom/", include("classroom.urls")),
+    path("systems/", include("systems.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
