@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, validators
+from jsonschema import _keywords as keywords
 from jsonschema.exceptions import best_match
 
 MAX_BYTES = 2_000_000
@@ -139,7 +140,7 @@ def _plain(data: Any) -> tuple[Any, list[str]]:
 
 
 @cache
-def schema_validator(version: str) -> Draft7Validator:
+def schema_validator(version: str):
     """The official schema of one AsyncAPI version, read once from node_modules."""
     path = SCHEMA_DIR / f"{version}-without-$id.json"
     try:
@@ -148,7 +149,18 @@ def schema_validator(version: str) -> Draft7Validator:
         raise RuntimeError(
             f"The AsyncAPI schemas are missing ({path}); run `npm ci` to install them."
         ) from error
-    return Draft7Validator(schema)
+    definitions = {f"#/definitions/{k}": v for k, v in schema.get("definitions", {}).items()}
+
+    # The schemas' references all point into their own definitions; looking those up in a dict
+    # skips the general resolver, which was a fifth of the time spent on a large document.
+    def ref(validator, ref, instance, subschema):
+        target = definitions.get(ref)
+        if target is None:
+            yield from keywords.ref(validator, ref, instance, subschema)
+        else:
+            yield from validator.descend(instance, target)
+
+    return validators.extend(Draft7Validator, {"$ref": ref})(schema)
 
 
 def _count(data: dict, key: str, limit: int, what: str) -> None:

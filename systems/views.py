@@ -50,7 +50,7 @@ def _home(request, *, text: str = "", error: str = "", status: int = 200):
 
 def _system_page(request, design: Design, system, routes, *, source: str, status: int = 200):
     judgements = judge(design)
-    world, notes = world_data(design)
+    world, notes = world_data(design, judgements)
     context = {
         "design": design,
         "system_form": system,

@@ -13,18 +13,21 @@ from typing import Any
 from simulator.engine.world import World
 
 from .design import QUEUE, Design
-from .judging import COMMAND, EVENT, judge
+from .judging import COMMAND, EVENT, Judgement, judge
 
 
-def world_data(design: Design) -> tuple[dict[str, Any], list[str]]:
-    """The world's plain data and notes on what could not be carried over."""
+def world_data(
+    design: Design, judgements: list[Judgement] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The world's plain data and notes on what could not be carried over; ``judgements`` are
+    the design's, when the caller already has them."""
     notes: list[str] = []
     kinds: dict[str, str] = {}
     topics: dict[str, list[str]] = {}
     events: dict[str, dict] = {}
     commands: dict[str, dict] = {}
     handled: set[tuple[str, str]] = set()
-    for judgement in judge(design):
+    for judgement in judgements if judgements is not None else judge(design):
         route = judgement.route
         kind = judgement.kind
         if kind not in (EVENT, COMMAND):
@@ -79,7 +82,7 @@ def world_data(design: Design) -> tuple[dict[str, Any], list[str]]:
     return data, notes
 
 
-def to_world(design: Design) -> World:
+def to_world(design: Design, judgements: list[Judgement] | None = None) -> World:
     """The design as a checked engine world; raises ``WorldError`` if it cannot be one."""
-    data, _ = world_data(design)
+    data, _ = world_data(design, judgements)
     return World.from_data(data)
