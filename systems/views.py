@@ -6,6 +6,7 @@ changes nothing anywhere.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -74,8 +75,13 @@ def home(request):
 
 @require_POST
 def import_document(request):
-    upload = request.FILES.get("upload")
-    text = request.POST.get("document", "")
+    try:
+        upload = request.FILES.get("upload")
+        text = request.POST.get("document", "")
+    except RequestDataTooBig:
+        # Django stops reading a pasted body past DATA_UPLOAD_MAX_MEMORY_SIZE; say so plainly.
+        error = f"The document was not imported: it is larger than {MAX_BYTES // 1_000_000} MB."
+        return _home(request, error=error, status=413)
     if upload is not None:
         raw = upload.read(MAX_BYTES + 1)
         try:

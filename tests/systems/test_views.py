@@ -136,3 +136,9 @@ def test_the_export_downloads(client):
 def test_pages_refuse_the_wrong_method(client):
     assert client.get(reverse("systems-import")).status_code == 405
     assert client.post(reverse("systems")).status_code == 405
+
+
+def test_a_paste_beyond_the_request_limit_is_refused_plainly(client):
+    response = client.post(reverse("systems-import"), {"document": "x" * 3_000_000})
+    assert response.status_code == 413
+    assert "larger than 2 MB" in response.content.decode()
