@@ -93,6 +93,15 @@ def _receivers(raw: Any) -> tuple[str, ...] | None:
 # AsyncAPI 3
 
 
+def _table(node: Any, what: str) -> dict:
+    """``node`` when it is a mapping; a reference may point anywhere the schema cannot see."""
+    if node is None:
+        return {}
+    if not isinstance(node, dict):
+        raise DocumentError(f"{what} should be a map, but a reference points at something else.")
+    return node
+
+
 def _ref_key(node: Any) -> str | None:
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         return node["$ref"].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
@@ -100,7 +109,7 @@ def _ref_key(node: Any) -> str | None:
 
 
 def _channel_messages(document: Document, channel: dict) -> list[tuple[str, dict]]:
-    messages = document.resolve(channel.get("messages")) or {}
+    messages = _table(document.resolve(channel.get("messages")), "a channel's messages")
     found = []
     for key, raw in messages.items():
         message = document.resolve(raw)
@@ -135,7 +144,7 @@ def _channel_key(document: Document, raw: Any) -> tuple[str, dict]:
 
 def _read_v3(document: Document, design: Design) -> None:
     data = document.data
-    operations = document.resolve(data.get("operations")) or {}
+    operations = _table(document.resolve(data.get("operations")), "the operations")
     parsed = []
     for op_id, raw in operations.items():
         operation = document.resolve(raw)
@@ -234,7 +243,7 @@ def _v2_messages(document: Document, operation: dict, fallback: str) -> list[str
 
 
 def _read_v2(document: Document, design: Design) -> None:
-    channels = document.resolve(document.data.get("channels")) or {}
+    channels = _table(document.resolve(document.data.get("channels")), "the channels")
     for address, raw in channels.items():
         channel = document.resolve(raw)
         if not isinstance(channel, dict):

@@ -1,5 +1,7 @@
+import pytest
+
 from systems.design import QUEUE, TOPIC
-from systems.loading import load
+from systems.loading import DocumentError, load
 from systems.mapping import to_design
 from tests.systems.conftest import read
 
@@ -55,3 +57,45 @@ def test_a_v3_reply_goes_back_from_the_handler_to_the_sender(reply_document):
     assert reply.sender == "Payments"
     assert reply.receivers == (request.sender,)
     assert any("get a reply" in a for a in design.assumptions)
+
+
+def test_a_circular_reference_is_refused_not_followed_forever():
+    text = """
+asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  a: {$ref: '#/channels/b'}
+  b: {$ref: '#/channels/a'}
+"""
+    with pytest.raises(DocumentError, match="circle"):
+        to_design(load(text))
+
+
+def test_a_reference_to_the_wrong_kind_of_thing_maps_to_nothing_rather_than_crashing():
+    text = """
+asyncapi: 2.6.0
+info: {title: T, version: '1'}
+tags: [{name: x}]
+channels:
+  a: {$ref: '#/tags'}
+  b:
+    publish:
+      message: {$ref: '#/tags'}
+"""
+    design = to_design(load(text))
+    assert design.routes == []
+    assert "no operation" in design.assumptions[-1]
+
+
+def test_a_reference_to_nothing_is_refused():
+    text = """
+asyncapi: 3.0.0
+info: {title: T, version: '1'}
+channels: {a: {address: a}}
+operations:
+  o:
+    action: send
+    channel: {$ref: '#/channels/missing'}
+"""
+    with pytest.raises(DocumentError, match="points at nothing"):
+        to_design(load(text))
