@@ -16,6 +16,7 @@ class TestHomePage:
             "Grammar",
             "Glossary",
             "Classroom",
+            "Your system",
         ]
         screenshot(page, "home-desktop")
         assert_accessible(page)
