@@ -256,6 +256,12 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
         lemma = action.lemma if action.is_verb and action.lemma else None
         return _Reading(EVENT, "outcome_prefix", first, first + 1, lemma, None, first)
 
+    # "VolumeFailedRecycle": the subject first, then how its action turned out.
+    for index in range(first + 1, count - 1):
+        if words[index] in _OUTCOME_PREFIXES and infos[index + 1].base:
+            lemma = infos[index + 1].lemma
+            return _Reading(EVENT, "outcome_middle", index, index + 1, lemma, None, first)
+
     # "NodeReady", "NodeNotReady", "NodeHasSufficientMemory": a state a subject has reached.
     if count - first >= 2:
         if words[-1] in _STATES and not (count - first == 2 and words[first] == "not"):
@@ -600,8 +606,8 @@ def _explain(name: _Name) -> str:
                 "tense or opens with an instruction, so the name does not say whether something "
                 "happened or should happen."
             )
-        case "outcome_prefix":
-            action = _quote(core[reading.first + 1 :])
+        case "outcome_prefix" | "outcome_middle":
+            action = _quote(core[reading.start + 1 :])
             return (
                 f'"{verb}" says how the action "{action}" turned out, so {shown} reports a '
                 "finished fact: an event."
@@ -706,8 +712,15 @@ def _renamed_core(name: _Name, target: str) -> list[str | Word] | None:
     base = _verb_words(lemma)
     if reading.reason == "outcome_prefix":  # "SuccessfulCreate" came of "Create"
         return lead + base + core[reading.first + 2 :]
+    if reading.reason == "outcome_middle":  # "VolumeFailedRecycle" came of "RecycleVolume"
+        return lead + base + core[start + 2 :] + core[reading.first : start]
     if lemma in _OUTCOME_ONLY and reading.reason != "action_outcome":
-        # "PaymentFailed" came of "ProcessPayment", not of "FailPayment".
+        # "OrderFailedToShip" came of "ShipOrder"; "PaymentFailed" of "ProcessPayment", not of
+        # "FailPayment".
+        after = core[end:]
+        if len(after) >= 2 and after[0].lower == "to" and lookup(after[1].lower).base:  # type: ignore[union-attr]
+            action = lookup(after[1].lower).lemma or after[1].lower  # type: ignore[union-attr]
+            return [*lead, *_verb_words(action), *after[2:], *core[reading.first : start]]
         return [*lead, "process", *core[reading.first : start], *core[end:]]
     if reading.reason == "past_ambiguous" and len(name.core) == 1:
         return base

@@ -476,6 +476,8 @@ def test_a_leading_gerund_is_work_in_progress_not_a_participle_at_the_end():
         ("payment_intent.succeeded", "payment_intent.process"),
         ("PaymentFailed", "ProcessPayment"),
         ("SendEmailFailed", "SendEmail"),
+        ("OrderFailedToShip", "ShipOrder"),
+        ("VolumeFailedRecycle", "RecycleVolume"),
     ],
 )
 def test_a_failure_or_success_is_renamed_to_the_action_not_to_fail_or_succeed(name, command):
