@@ -1,6 +1,8 @@
 """Challenge levels in a real browser: every level solved through its page by the stored
 solution's actions, wrong attempts told which part fails, keyboard only, and a phone's width."""
 
+import re
+
 import pytest
 
 from simulator.engine.levels import list_levels, load_level
@@ -123,3 +125,24 @@ class TestChallenges:
         assert page.locator(".goal__part--open").count() == 0
         page.get_by_role("link", name="Back to the level").click()
         page.wait_for_url(f"**/challenges/{name}/")
+
+    def test_progress_survives_reload_and_sign_up_and_the_map_shows_it(self, page):
+        name = LEVELS[0]
+        page.goto(f"/challenges/{name}/")
+        for action in load_level(name).solution:
+            do(page, action)
+        page.reload()
+        assert page.locator(".level__solved").count() == 1
+        page.goto("/accounts/signup/")
+        page.get_by_label("Username").fill("levelplayer")
+        page.get_by_label("Email").fill("levelplayer@example.org")
+        page.get_by_label("Password", exact=True).fill("correct-horse-battery-staple-7")
+        page.get_by_label("Password confirmation").fill("correct-horse-battery-staple-7")
+        page.get_by_role("button", name="Create the account").click()
+        page.wait_for_url(re.compile(r"/$"))
+        page.goto("/challenges/")
+        solved = page.locator(".level-map__item--solved")
+        assert solved.count() == 1
+        assert load_level(name).title in solved.inner_text()
+        assert "1 action, at par" in solved.inner_text()
+        page.watch.assert_clean()
