@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from classroom import fanout, identity, services, throttle
 from classroom.models import Room
@@ -45,7 +45,7 @@ def _home(request, *, error: str = "", status: int = 200, code: str = "", name: 
     )
 
 
-@require_GET
+@require_safe
 def classroom_home(request):
     return _home(request)
 
@@ -138,7 +138,7 @@ def _page(request, code: str, viewer: str, template: str):
     return render(request, template, ctx)
 
 
-@require_GET
+@require_safe
 def room_page(request, code):
     code, _ = _room_or_404(code)
     actor = identity.actor_for(user=request.user, session=request.session, code=code)
@@ -158,13 +158,13 @@ def _teachers_room(request, code, refusal: str):
     return code, room
 
 
-@require_GET
+@require_safe
 def teach_page(request, code):
     code, _ = _teachers_room(request, code, "Only this room's teacher can run it.")
     return _page(request, code, TEACHER, "classroom/teach.html")
 
 
-@require_GET
+@require_safe
 def review_page(request, code):
     code, room = _teachers_room(request, code, "Only this room's teacher can read its log.")
     return render(

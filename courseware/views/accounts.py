@@ -19,7 +19,7 @@ def _safe_next(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """Creates an account and signs it in; sign-in merges the anonymous progress."""
     if request.user.is_authenticated:
