@@ -16,6 +16,7 @@ shutdown, when daphne runs no `disconnect`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -128,7 +129,7 @@ class Guarded:
     `cleanup()`; `passes_through(error)` names errors to let escape (a lost channel layer, which
     the consumer answers with a close code of its own)."""
 
-    cleaned = False
+    cleaning: asyncio.Future | None = None
     connected = False
 
     async def __call__(self, scope, receive, send):
@@ -138,9 +139,24 @@ class Guarded:
             await self.clean_once()
 
     async def clean_once(self) -> None:
-        if self.cleaned:
-            return
-        self.cleaned = True
+        """Runs `cleanup` once, in a task of its own that a cancellation cannot cut short.
+
+        At shutdown daphne cancels every consumer, often while it is already cleaning up after
+        its socket closed; the save the cleanup waits for must still land before the process
+        goes, so the consumer waits for it however often it is cancelled meanwhile.
+        """
+        if self.cleaning is None:
+            self.cleaning = asyncio.ensure_future(self._clean())
+        cancelled = False
+        while not self.cleaning.done():
+            try:
+                await asyncio.shield(self.cleaning)
+            except asyncio.CancelledError:
+                cancelled = True
+        if cancelled:
+            raise asyncio.CancelledError
+
+    async def _clean(self) -> None:
         try:
             await self.cleanup()
         except Exception as error:

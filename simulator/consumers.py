@@ -120,7 +120,7 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         async with self.busy:
             if self.runner is not None:
                 await self.runner.stop()
-                self._save()
+                self._save(hurry=True)  # the process may be about to exit
                 self.runner = None
             await self._saved()
 

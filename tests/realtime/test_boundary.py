@@ -115,3 +115,22 @@ async def test_cleanup_runs_once():
     await socket.clean_once()
     await socket.clean_once()
     assert socket.cleanups == 1
+
+
+async def test_cleanup_finishes_even_when_the_consumer_is_cancelled_meanwhile():
+    import asyncio
+
+    finished = []
+
+    class Slow(Socket):
+        async def cleanup(self):
+            await asyncio.sleep(0.05)  # a save on its way to the database
+            finished.append(True)
+
+    socket = Slow()
+    task = asyncio.ensure_future(socket.clean_once())
+    await asyncio.sleep(0.01)
+    task.cancel()  # what daphne does to every consumer at shutdown
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert finished == [True]
