@@ -17,11 +17,16 @@ shutdown, when daphne runs no `disconnect`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
+import os
 import re
+import signal
+import threading
 import traceback
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,11 @@ CONTROL_MESSAGE = (
 # the connection is up, a failure is an error frame and the socket stays open.
 CLOSE_SERVER_ERROR = 4500
 SERVER_ERROR_MESSAGE = "The server could not do that; nothing you did before was lost."
+# Sent to every socket once it has saved, when the process is told to stop: the page reconnects,
+# to another process or to this one restarted (docs/protocol.md).
+CLOSE_RESTARTING = 1012
+# How long a stopping process waits for its sockets to save before it lets the server stop.
+SHUTDOWN_S = 10.0
 
 
 class FrameError(ValueError):
@@ -124,6 +134,51 @@ def log_failure(consumer: object, where: str, error: BaseException) -> None:
     )
 
 
+_live: weakref.WeakSet[Guarded] = weakref.WeakSet()
+_handler_installed = False
+
+
+def _install_shutdown_handler() -> None:
+    """On SIGTERM, every open socket saves and closes before the server's own handler runs.
+
+    daphne stops on SIGTERM by cancelling its connections, and in our runs it sometimes exited
+    without cancelling them at all, so no socket saved. Installed at the first connection, after
+    the server has put its own handler in place, which is called once the sockets are done.
+    """
+    global _handler_installed
+    if _handler_installed or threading.current_thread() is not threading.main_thread():
+        return
+    _handler_installed = True
+    loop = asyncio.get_running_loop()
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum, frame):
+        try:
+            loop.call_soon_threadsafe(lambda: loop.create_task(_shut_down(previous, signum)))
+        except RuntimeError:  # that loop is gone (a test's); stop as before
+            _hand_over(previous, signum)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+
+async def _shut_down(previous, signum: int) -> None:
+    sockets = list(_live)
+    try:
+        async with asyncio.timeout(SHUTDOWN_S):
+            await asyncio.gather(*(s.leave_for_shutdown() for s in sockets), return_exceptions=True)
+    except TimeoutError:
+        logger.warning("stopping: %d sockets had not saved after %.0f s", len(sockets), SHUTDOWN_S)
+    _hand_over(previous, signum)
+
+
+def _hand_over(previous, signum: int) -> None:
+    signal.signal(signal.SIGTERM, previous)
+    if callable(previous):
+        previous(signum, None)
+    elif previous == signal.SIG_DFL:
+        os.kill(os.getpid(), signum)
+
+
 class Guarded:
     """Mix in before the consumer class. Subclasses give `send_error(code, message)` and
     `cleanup()`; `passes_through(error)` names errors to let escape (a lost channel layer, which
@@ -133,10 +188,18 @@ class Guarded:
     connected = False
 
     async def __call__(self, scope, receive, send):
+        _install_shutdown_handler()
+        _live.add(self)
         try:
             await super().__call__(scope, receive, send)
         finally:
+            _live.discard(self)
             await self.clean_once()
+
+    async def leave_for_shutdown(self) -> None:
+        await self.clean_once()
+        with contextlib.suppress(Exception):  # the browser may be gone already
+            await self.base_send({"type": "websocket.close", "code": CLOSE_RESTARTING})
 
     async def clean_once(self) -> None:
         """Runs `cleanup` once, in a task of its own that a cancellation cannot cut short.
@@ -148,11 +211,17 @@ class Guarded:
         if self.cleaning is None:
             self.cleaning = asyncio.ensure_future(self._clean())
         cancelled = False
+        deadline = asyncio.get_running_loop().time() + SHUTDOWN_S
         while not self.cleaning.done():
             try:
-                await asyncio.shield(self.cleaning)
+                async with asyncio.timeout_at(deadline):
+                    await asyncio.shield(self.cleaning)
             except asyncio.CancelledError:
                 cancelled = True
+            except TimeoutError:
+                # A cleanup stuck this long will not finish; a stopping server must not hang.
+                logger.error("%s did not finish cleaning up", type(self).__name__)
+                break
         if cancelled:
             raise asyncio.CancelledError
 
@@ -169,6 +238,8 @@ class Guarded:
         return False
 
     async def dispatch(self, message):
+        if self.cleaning is not None and message.get("type") == "websocket.receive":
+            return  # cleaned up for good: a frame now would start what was just stopped
         try:
             await super().dispatch(message)
         except StopConsumer:

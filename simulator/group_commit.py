@@ -71,13 +71,23 @@ class GroupCommit[Item, Result]:
                 await asyncio.shield(last)
 
     async def _drain(self) -> None:
-        if self.gather_s and not self.hurry.is_set():
-            # Let the batch fill while its callers are not waiting.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.hurry.wait(), self.gather_s)
-        self.hurry.clear()
-        while await database_sync_to_async(self._write_queued)():
-            pass  # handed the thread back with a backlog left; queue for it again
+        try:
+            if self.gather_s and not self.hurry.is_set():
+                # Let the batch fill while its callers are not waiting.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.hurry.wait(), self.gather_s)
+            self.hurry.clear()
+            while await database_sync_to_async(self._write_queued)():
+                pass  # handed the thread back with a backlog left; queue for it again
+        except BaseException as error:
+            # Whatever ended this task early, no caller may be left waiting for ever, and the
+            # next write must start a new drain rather than queue behind a dead one.
+            with self.lock:
+                left, self.queue, self.draining = self.queue, [], False
+            failure = error if isinstance(error, Exception) else RuntimeError("write abandoned")
+            for _, future in left:
+                _settle(future, failure)
+            raise
 
     def _write_queued(self) -> bool:
         """Writes batches until the queue is empty (False) or DRAIN_S is up (True)."""
