@@ -50,8 +50,9 @@ PARK_AFTER_S = 5.0
 # and back; a full sandbox (MAX_INPUTS) takes tens of milliseconds, which would hold up every
 # other socket of the process, so it is replayed on a thread.
 INLINE_REPLAY = 50
-# Every socket's writes to its sandbox, done together. Nobody waits for them (see _save), so
-# each transaction first gathers what arrives within GATHER_S: a bigger batch, fewer of them.
+# Every socket's writes to its sandbox, done together. Saves of play progress are not waited
+# for (see _save), so a transaction first gathers what arrives within GATHER_S, a bigger batch,
+# fewer of them; a write somebody waits for (an input's) goes without gathering.
 GATHER_S = 0.05
 writer = per_loop(lambda: GroupCommit(sandboxes.write_together, gather_s=GATHER_S))
 
@@ -362,9 +363,10 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
             self.runner = None
 
     def _save(self, *, chosen: bool = False, hurry: bool = False) -> None:
-        """Queues a save of where the learner is, without waiting for it.
+        """Queues a save of where the learner is, without waiting for it (an input waits for
+        its own, in `_store`; play progress does not).
 
-        The learner's frame has already gone out, and nothing they do next needs the row: saves
+        Nothing the learner does next needs the row: saves
         are written in order, and whatever replays or rewrites the sandbox first waits for this
         socket's last one (`_saved`). A save that fails is logged; the sandbox keeps playing.
         """

@@ -328,3 +328,15 @@ async def test_an_input_is_acknowledged_only_once_it_is_stored(monkeypatch):
     stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:durable")
     assert len(stored.inputs) == 1
     await socket.disconnect()
+
+
+async def test_a_scenario_name_too_long_for_the_file_system_is_refused_on_connect(caplog):
+    communicator, connected = await open_socket("/ws/simulator/?scenario=" + "y" * 300)
+    assert connected
+    frames = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+    assert {f["type"] for f in frames} == {"state", "error"}
+    error = next(f for f in frames if f["type"] == "error")
+    assert error["code"] == "unknown_scenario"
+    assert "y" * 61 not in error["message"]
+    assert "y" * 61 not in caplog.text
+    await communicator.disconnect()
