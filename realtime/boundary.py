@@ -5,13 +5,13 @@ problem, anything the rest of the code was never meant to meet: a frame over 64 
 deeper than MAX_DEPTH, a number of more than MAX_NUMBER_DIGITS digits (Python refuses to read
 integers past 4,300 digits, with an error of its own), NaN or an infinity, and text holding
 control characters. NUL in particular cannot be stored by PostgreSQL, so letting one through
-makes a later save fail, and a save that fails inside a group commit used to take the others'
-with it.
+makes a later save fail.
 
 `Guarded` is a consumer mix-in: an exception escaping a handler becomes an error frame and one
 log line that carries no learner text, and the socket stays open; and the consumer's `cleanup`
 runs exactly once however the consumer ends (a close, a crash, or the server cancelling it at
-shutdown, when daphne runs no `disconnect`).
+shutdown, when daphne runs no `disconnect`). On SIGTERM every open socket cleans up (its sandbox
+saved) and is closed before the server's own handler stops the process.
 """
 
 from __future__ import annotations
@@ -141,9 +141,9 @@ _handler_installed = False
 def _install_shutdown_handler() -> None:
     """On SIGTERM, every open socket saves and closes before the server's own handler runs.
 
-    daphne stops on SIGTERM by cancelling its connections, and in our runs it sometimes exited
-    without cancelling them at all, so no socket saved. Installed at the first connection, after
-    the server has put its own handler in place, which is called once the sockets are done.
+    daphne's own shutdown cancels its connections, which did not always happen before the
+    process exited (docs/benchmarks.md, "Kills"). Installed at the first connection, after the
+    server has put its own handler in place, which is called once the sockets are done.
     """
     global _handler_installed
     if _handler_installed or threading.current_thread() is not threading.main_thread():
