@@ -87,7 +87,8 @@ class GroupCommit[Item, Result]:
             failure = error if isinstance(error, Exception) else RuntimeError("write abandoned")
             for _, future in left:
                 _settle(future, failure)
-            raise
+            if not isinstance(error, Exception):
+                raise  # a cancellation goes on; a failure has been handed to every waiter
 
     def _write_queued(self) -> bool:
         """Writes batches until the queue is empty (False) or DRAIN_S is up (True)."""
