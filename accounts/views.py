@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, SignUpForm
@@ -35,7 +35,7 @@ def _safe_next(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """Creates an account and signs it in; sign-in merges the anonymous progress."""
     if request.user.is_authenticated:
@@ -105,7 +105,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @login_required
-@require_GET
+@require_safe
 def settings_page(request):
     return render(
         request,
@@ -126,7 +126,7 @@ def _summary(request) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def data_download(request):
     data = services.learner_data(user=request.user, session=request.session)
     body = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)

@@ -30,6 +30,7 @@ from classroom.rendering import (
 )
 from classroom.room import TEACHER, RoomRefused, audience
 from classroom.writer import writer_for
+from realtime.boundary import Guarded
 from simulator.direct_dispatch import DirectDispatch
 from simulator.frames import FrameError, RateLimiter
 
@@ -61,7 +62,10 @@ LAYER_DEAF_S = 30.0
 _tabs: dict[tuple[str, str], int] = {}
 
 
-class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
+class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
+    tasks: set[asyncio.Task] = frozenset()
+    groups_joined: tuple[str, ...] = ()
+
     async def __call__(self, scope, receive, send):
         # With Redis gone, the channel layer raises from deep inside the receive loop, or before
         # the socket is even accepted (a pub/sub layer subscribes each new socket). Either way the
@@ -78,17 +82,23 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         try:
             await super().__call__(scope, receive, watched_send)
         except Exception as error:
-            # redis-py's own errors do not all derive from OSError.
-            lost = isinstance(error, (ConnectionError, OSError, TimeoutError)) or type(
-                error
-            ).__module__.startswith("redis")
-            if not lost:
+            if not self.passes_through(error):
                 raise
             logger.warning("room socket lost its channel layer: %s", error)
             with contextlib.suppress(Exception):
                 if not accepted:
                     await send({"type": "websocket.accept"})
                 await send({"type": "websocket.close", "code": CLOSE_LAYER_DOWN})
+
+    def passes_through(self, error: Exception) -> bool:
+        """A lost channel layer closes with CLOSE_LAYER_DOWN (above), not an error frame."""
+        # redis-py's own errors do not all derive from OSError.
+        return isinstance(error, (ConnectionError, OSError, TimeoutError)) or type(
+            error
+        ).__module__.startswith("redis")
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json(error_frame(code, message))
 
     async def connect(self):
         self.code = services.normalise_code(self.scope["url_route"]["kwargs"]["code"])
@@ -134,6 +144,10 @@ class RoomConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self._spawn(self._watch_layer())
 
     async def disconnect(self, code):
+        await self.clean_once()
+
+    async def cleanup(self):
+        """Runs once however the socket ends, a failure included, so no timer outlives it."""
         tab = getattr(self, "tab", None)
         if tab is not None:
             self.tab = None

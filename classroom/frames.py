@@ -3,6 +3,7 @@ right types. Whether the action is allowed (who may do it, and when) is the room
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from simulator.frames import TRANSPORT_FIELDS, FrameError, parse_object
@@ -29,6 +30,8 @@ ACTIONS: dict[str, dict[str, type]] = {
     "lock": {},
     "unlock": {},
 }
+# Plain ASCII digits, and few of them: str.isdigit() also passes "²", which int() refuses.
+INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 OPTIONAL = {("role", "topic"), ("reject", "reason")}
 
 
@@ -55,7 +58,7 @@ def decode(text: str | None, data: bytes | None) -> tuple[str, dict[str, Any]]:
 
 def _typed(name: str, value: Any, kind: type) -> Any:
     # Form fields arrive as text, so a whole number written as text is read as one.
-    if kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if kind is int and isinstance(value, str) and INT_TEXT.match(value.strip()):
         value = int(value)
     if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
         raise FrameError("bad_field", f"'{name}' must be a whole number.")

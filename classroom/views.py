@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.throttles import limited, wait_words
 from classroom import fanout, identity, services, throttle
@@ -45,7 +45,7 @@ def _home(request, *, error: str = "", status: int = 200, code: str = "", name: 
     )
 
 
-@require_GET
+@require_safe
 def classroom_home(request):
     return _home(request)
 
@@ -159,7 +159,7 @@ def _page(request, code: str, viewer: str, template: str):
     return render(request, template, ctx)
 
 
-@require_GET
+@require_safe
 def room_page(request, code):
     code = services.normalise_code(code)
     actor = identity.actor_for(user=request.user, session=request.session, code=code)
@@ -184,7 +184,7 @@ def _teachers_room(request, code, refusal: str):
     return code, Room.objects.get(code=code)
 
 
-@require_GET
+@require_safe
 def teach_page(request, code):
     code, room = _teachers_room(request, code, "Only this room's teacher can run it.")
     if code is None:
@@ -192,7 +192,7 @@ def teach_page(request, code):
     return _page(request, code, TEACHER, "classroom/teach.html")
 
 
-@require_GET
+@require_safe
 def review_page(request, code):
     code, room = _teachers_room(request, code, "Only this room's teacher can read its log.")
     if code is None:

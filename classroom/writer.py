@@ -40,26 +40,44 @@ class RoomWriter:
         return result
 
     async def _drain(self) -> None:
+        alone = 0  # requests to try one at a time, after the batch they were in failed
         while self.queue:
-            batch, self.queue = self.queue[:BATCH_LIMIT], self.queue[BATCH_LIMIT:]
+            size = 1 if alone else BATCH_LIMIT
+            batch, self.queue = self.queue[:size], self.queue[size:]
+            alone = max(0, alone - 1)
             try:
                 results = await database_sync_to_async(services.room_act_many)(
                     code=self.code, requests=[request for request, _ in batch]
                 )
-                appended = [
-                    record
-                    for result in results
-                    for record in (result.records if isinstance(result, RoomRefused) else result)
-                ]
+            except Exception as error:
+                if len(batch) > 1:
+                    # The batch's transaction was rolled back whole. One bad request must not
+                    # fail the others, so each is tried again alone, and only a request that
+                    # fails by itself hears of it.
+                    self.queue = batch + self.queue
+                    alone = len(batch)
+                else:
+                    _fail(batch, error)
+                continue
+            appended = [
+                record
+                for result in results
+                for record in (result.records if isinstance(result, RoomRefused) else result)
+            ]
+            try:
                 await fanout.send_records(self.layer, self.code, appended)
             except Exception as error:  # every waiting socket hears of it, none hangs
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
+                _fail(batch, error)
                 continue
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():
                     future.set_result(result)
+
+
+def _fail(batch: list, error: Exception) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(error)
 
 
 _writers: dict[str, RoomWriter] = {}

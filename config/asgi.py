@@ -15,13 +15,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.collector import PacedCollection  # noqa: E402
+from config.last_resort import LastResort  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
 from courseware.verb_forms import load_lexicon  # noqa: E402
 
 application = PacedCollection(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": LastResort(django_asgi_app),
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
             ),

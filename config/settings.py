@@ -78,8 +78,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    # Near the end, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last, so that its 400 carries every header above; it still runs before any view and
+    # before the CSRF check reads the form (config/input_guard.py).
+    "config.input_guard.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

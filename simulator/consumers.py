@@ -18,6 +18,7 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from realtime.boundary import Guarded
 from simulator import sandboxes
 from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
@@ -49,8 +50,9 @@ PARK_AFTER_S = 5.0
 # and back; a full sandbox (MAX_INPUTS) takes tens of milliseconds, which would hold up every
 # other socket of the process, so it is replayed on a thread.
 INLINE_REPLAY = 50
-# Every socket's writes to its sandbox, done together. Nobody waits for them (see _save), so
-# each transaction first gathers what arrives within GATHER_S: a bigger batch, fewer of them.
+# Every socket's writes to its sandbox, done together. Saves of play progress are not waited
+# for (see _save), so a transaction first gathers what arrives within GATHER_S, a bigger batch,
+# fewer of them; a write somebody waits for (an input's) goes without gathering.
 GATHER_S = 0.05
 writer = per_loop(lambda: GroupCommit(sandboxes.write_together, gather_s=GATHER_S))
 
@@ -61,12 +63,19 @@ def pause_points(scenario: Scenario) -> frozenset[int]:
     return frozenset(scenario.pause_points(scenario.run()))
 
 
-class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
+class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     # A sandbox talks to nobody else, so it stays off the channel layer: a Redis outage, which
     # closes classroom sockets, then leaves the simulator untouched.
     channel_layer_alias = None
     # Set once a send finds the socket closed; the disconnect that follows does the cleaning up.
     gone = False
+    runner: Runner | None = None
+    park_timer: asyncio.TimerHandle | None = None
+    parking: asyncio.Task | None = None
+    saving: asyncio.Future | None = None
+    # While an input's save is on its way, the runner's frames wait: none may show the input
+    # before it is stored (the answer to the input shows everything since).
+    holding = False
 
     async def connect(self):
         self.limiter = RateLimiter()
@@ -97,6 +106,14 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self._park_later()
 
     async def disconnect(self, code):
+        await self.clean_once()
+
+    async def cleanup(self):
+        """Stops the run and saves it. Runs once, however the socket ends: closed, failed, or
+        cancelled by a server shutting down (which runs no `disconnect`)."""
+        if not hasattr(self, "busy"):
+            return  # it failed before it had anything to clean
+        self.gone = True
         if self.park_timer is not None:
             self.park_timer.cancel()
         if self.parking is not None:
@@ -104,7 +121,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         async with self.busy:
             if self.runner is not None:
                 await self.runner.stop()
-                self._save()
+                self._save(hurry=True)  # the process may be about to exit
                 self.runner = None
             await self._saved()
 
@@ -185,8 +202,8 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self.sandbox.until = instant
         await self.runner.stop()
         await self._start(scheduled=sandboxes.scenario_inputs_after(self.sandbox, instant))
+        await self._store(self.runner, chosen=True)
         await self.send_state()
-        self._save(chosen=True)
 
     async def on_answer(self, choice):
         scenario = sandboxes.scenario_of(self.sandbox)
@@ -205,9 +222,9 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             raise DomainError("This sandbox is full; reset it to start again.")
         shown = len(engine.trace)
         engine.apply({"action": action, **fields})
+        await self._store(runner)
         runner.nudge()
         await self.send_steps(shown, full=True)
-        self._save()
 
     # -- frames out -------------------------------------------------------------------------
 
@@ -248,6 +265,8 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send(text_data=text)
 
     async def _emit(self, scheduled: float) -> None:
+        if self.holding:
+            return  # shown with the held input's answer
         await self.send_steps(self.shown, scheduled=scheduled)
         if self.runner.finished():
             self._park_later()
@@ -289,7 +308,8 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self.playing = False  # a parked sandbox that was playing starts over paused too
         await self._saved()  # a save still on its way would write over the fresh start
         sandboxes.restart(self.sandbox, name)
-        self._queue_write(partial(sandboxes.store_restart, self.sandbox))
+        self._queue_write(partial(sandboxes.store_restart, self.sandbox), hurry=True)
+        await self._saved()
         if start:
             await self._start()
 
@@ -342,18 +362,38 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             self.playing, self.speed = runner.playing, runner.speed
             self.runner = None
 
-    def _save(self, *, chosen: bool = False) -> None:
-        """Queues a save of where the learner is, without waiting for it.
+    def _save(self, *, chosen: bool = False, hurry: bool = False) -> None:
+        """Queues a save of where the learner is, without waiting for it (an input waits for
+        its own, in `_store`; play progress does not).
 
-        The learner's frame has already gone out, and nothing they do next needs the row: saves
+        Nothing the learner does next needs the row: saves
         are written in order, and whatever replays or rewrites the sandbox first waits for this
         socket's last one (`_saved`). A save that fails is logged; the sandbox keeps playing.
         """
         progress = sandboxes.Progress.of(self.runner.engine, self.runner.scheduled)
-        self._queue_write(partial(sandboxes.save_progress, self.sandbox, progress, chosen=chosen))
+        self._queue_write(
+            partial(sandboxes.save_progress, self.sandbox, progress, chosen=chosen), hurry=hurry
+        )
 
-    def _queue_write(self, write) -> None:
-        self.saving = writer().enqueue(write)
+    async def _store(self, runner: Runner, *, chosen: bool = False) -> None:
+        """Saves an input before anything shows it, so that what the learner saw survives a
+        server killed the next instant. A save that fails undoes the input: the sandbox is
+        rebuilt from what is stored, and the learner is told."""
+        self.holding = True
+        try:
+            self._save(chosen=chosen, hurry=True)
+            await asyncio.shield(self.saving)
+        except Exception:
+            await runner.stop()
+            self.runner = None
+            await self._wake()
+            await self.send_state()
+            raise DomainError("That could not be stored, so it was not done; try again.") from None
+        finally:
+            self.holding = False
+
+    def _queue_write(self, write, *, hurry: bool = False) -> None:
+        self.saving = writer().enqueue(write, hurry=hurry)
         self.saving.add_done_callback(_report_failed_save)
 
     async def _saved(self) -> None:
@@ -364,4 +404,5 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
 def _report_failed_save(future: asyncio.Future) -> None:
     if not future.cancelled() and future.exception() is not None:
-        logger.error("a sandbox could not be saved: %r", future.exception())
+        # The type only: a database's message may quote what the learner typed.
+        logger.error("a sandbox could not be saved: %s", type(future.exception()).__name__)

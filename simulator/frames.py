@@ -7,15 +7,14 @@ anything else of the wrong type is refused with a message that names the field.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
 
+from realtime.boundary import FrameError, parse_object
 from simulator.engine import ACTIONS as ENGINE_ACTIONS
 from simulator.runner import SPEEDS
 
-MAX_FRAME_BYTES = 64 * 1024
 FRAMES_PER_SECOND = 30
 INT_FIELDS = {"count", "by", "amount", "seq", "choice"}
 BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up"}
@@ -34,14 +33,9 @@ CONTROL_ACTIONS = {
     "scenario": {"name": False},
     "answer": {"choice": True},
 }
+# Longer than any scenario's name; a longer one is refused before it reaches the file system.
+MAX_NAME = 100
 INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
-
-
-class FrameError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
@@ -56,21 +50,6 @@ def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
     if action in CONTROL_ACTIONS:
         _check_control(action, fields)
     return fields
-
-
-def parse_object(text: str | None, data: bytes | None) -> dict[str, Any]:
-    """A text frame of at most 64 KiB holding one JSON object, or a FrameError."""
-    if text is None or data is not None:
-        raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
-    if len(text.encode()) > MAX_FRAME_BYTES:
-        raise FrameError("too_large", "Frames must be at most 64 KiB.")
-    try:
-        frame = json.loads(text)
-    except json.JSONDecodeError:
-        raise FrameError("bad_json", "That frame is not valid JSON.") from None
-    if not isinstance(frame, dict):
-        raise FrameError("bad_frame", "A frame must be a JSON object with an 'action'.")
-    return frame
 
 
 def _coerce(field: str, value: Any) -> Any:
@@ -103,6 +82,8 @@ def _check_control(action: str, fields: dict[str, Any]) -> None:
             raise FrameError("bad_field", f"'{name}' must be a whole number.")
     if "name" in fields and fields["name"] is not None and not isinstance(fields["name"], str):
         raise FrameError("bad_field", "'name' must be text.")
+    if isinstance(fields.get("name"), str) and len(fields["name"]) > MAX_NAME:
+        raise FrameError("bad_field", f"'name' must be at most {MAX_NAME} characters.")
 
 
 class RateLimiter:

@@ -41,11 +41,13 @@ class GroupCommit[Item, Result]:
         self.draining = False
         self.task: asyncio.Task | None = None
         self.last: asyncio.Future | None = None  # the latest write queued
+        # Set by a write somebody is waiting for: the batch goes without gathering more.
+        self.hurry = asyncio.Event()
 
     async def submit(self, item: Item) -> Result:
         return await self.enqueue(item)
 
-    def enqueue(self, item: Item) -> asyncio.Future:
+    def enqueue(self, item: Item, *, hurry: bool = False) -> asyncio.Future:
         """Queues `item` and returns the future of its result, for a caller that need not wait.
 
         Writes are done in the order they were queued, so a caller waiting for its last write
@@ -55,6 +57,8 @@ class GroupCommit[Item, Result]:
         with self.lock:
             self.queue.append((item, future))
             start, self.draining = not self.draining, True
+        if hurry:
+            self.hurry.set()
         if start:
             self.task = self.loop.create_task(self._drain())
         return future
@@ -67,10 +71,24 @@ class GroupCommit[Item, Result]:
                 await asyncio.shield(last)
 
     async def _drain(self) -> None:
-        if self.gather_s:
-            await asyncio.sleep(self.gather_s)  # let the batch fill: its callers are not waiting
-        while await database_sync_to_async(self._write_queued)():
-            pass  # handed the thread back with a backlog left; queue for it again
+        try:
+            if self.gather_s and not self.hurry.is_set():
+                # Let the batch fill while its callers are not waiting.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.hurry.wait(), self.gather_s)
+            self.hurry.clear()
+            while await database_sync_to_async(self._write_queued)():
+                pass  # handed the thread back with a backlog left; queue for it again
+        except BaseException as error:
+            # Whatever ended this task early, no caller may be left waiting for ever, and the
+            # next write must start a new drain rather than queue behind a dead one.
+            with self.lock:
+                left, self.queue, self.draining = self.queue, [], False
+            failure = error if isinstance(error, Exception) else RuntimeError("write abandoned")
+            for _, future in left:
+                _settle(future, failure)
+            if not isinstance(error, Exception):
+                raise  # a cancellation goes on; a failure has been handed to every waiter
 
     def _write_queued(self) -> bool:
         """Writes batches until the queue is empty (False) or DRAIN_S is up (True)."""

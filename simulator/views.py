@@ -1,5 +1,5 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courseware.services import learner_for_request
 from simulator import sandboxes
@@ -17,7 +17,7 @@ def _owner(request) -> str:
     return f"learner:{learner.session_key}"
 
 
-@require_GET
+@require_safe
 def simulator_page(request):
     sandbox = sandboxes.sandbox_for(_owner(request))
     requested = request.GET.get("scenario")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .design import Design
 from .examples import EXAMPLES
@@ -68,7 +68,7 @@ def _system_page(request, design: Design, system, routes, *, source: str, status
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 def home(request):
     return _home(request)
 
@@ -99,7 +99,7 @@ def import_document(request):
     return _system_page(request, design, system, routes, source="import")
 
 
-@require_GET
+@require_safe
 def designer(request):
     name = request.GET.get("example", "")
     example = EXAMPLES.get(name)

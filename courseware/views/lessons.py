@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courseware.content import CheckQuestion, Course, Lesson, load_course
 from courseware.grading import Grade, InvalidChoice, choice_seed, grade, parse_choice, shuffled
@@ -74,12 +74,12 @@ def _outline_page(request):
     return render(request, "courseware/home.html", context)
 
 
-@require_GET
+@require_safe
 def home(request):
     return _outline_page(request)
 
 
-@require_GET
+@require_safe
 def lesson_index(request):
     return _outline_page(request)
 
@@ -119,7 +119,7 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
     }
 
 
-@require_GET
+@require_safe
 def lesson_detail(request, slug):
     course, lesson = _lesson_or_404(slug)
     # Opening a lesson is what counts as reading it (see docs/architecture.md).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courseware.grammar import InvalidName, classify
 from courseware.views.lessons import is_partial_request
@@ -11,7 +11,7 @@ from courseware.views.lessons import is_partial_request
 MAX_NAME_LENGTH = 200
 
 
-@require_GET
+@require_safe
 def naming_check(request):
     name = request.GET.get("name")
     verdict, error, status = None, "", 200

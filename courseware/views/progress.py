@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courseware.content import load_course
 from courseware.selectors import course_outline, question_statistics
@@ -9,7 +9,7 @@ from courseware.services import learner_for_request
 from quizzes.selectors import quiz_scores
 
 
-@require_GET
+@require_safe
 def progress_page(request):
     """The learner's own record; staff also see how every learner did on each question."""
     course = load_course()

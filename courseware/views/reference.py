@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courseware.content import load_course, parse_cheatsheet
 from courseware.glossary import load_glossary
 from courseware.lesson_pages import markdown_html
 
 
-@require_GET
+@require_safe
 def glossary(request):
     course = load_course()
     terms = load_glossary().terms
@@ -29,7 +29,7 @@ def glossary(request):
     return render(request, "courseware/glossary.html", {"groups": groups})
 
 
-@require_GET
+@require_safe
 def cheatsheet(request):
     sheet = parse_cheatsheet()
     return render(

@@ -203,9 +203,10 @@ def load_scenario(name: str) -> Scenario:
             raise FileNotFoundError(name)
         path = SCENARIO_DIR / f"{name}.toml"
         stat = path.stat()
-    except FileNotFoundError:
+    except OSError:  # a name too long for the file system among them
         known = ", ".join(list_scenarios())
-        raise UnknownScenario(f"unknown scenario {name!r}; choose one of: {known}") from None
+        shown = name[:60] if isinstance(name, str) else name
+        raise UnknownScenario(f"unknown scenario {shown!r}; choose one of: {known}") from None
     scenario = _load_file(path, stat.st_mtime_ns, stat.st_size)
     _recently_checked[name] = (now, scenario)
     return scenario

@@ -24,7 +24,8 @@ class TestGrammarPage:
         rows = page.locator("#grammar-results tbody tr")
         rows.first.wait_for()
         assert rows.count() == 7
-        assert "names=PlaceOrder" in page.url, "the results are linkable"
+        link = page.get_by_role("link", name="Link to these results")
+        assert "names=PlaceOrder" in link.get_attribute("href"), "the results are linkable"
         place = rows.nth(0)
         assert "Command" in place.inner_text()
         assert "OrderPlaced" in place.locator("td").last.inner_text()

@@ -216,6 +216,12 @@ async def test_every_action_over_the_socket_lands_in_the_log(teacher, learners, 
         ('{"action": "ack", "mid": "r1", "pid": "x"}', "bad_field", "ack does not take pid"),
         ('{"action": "reject", "mid": "' + "r" * 600 + '"}', "bad_field", "too long"),
         ('{"action": "ping", "pad": "' + "x" * 70_000 + '"}', "too_large", "64 KiB"),
+        ('{"action": "reject", "mid": "r1", "reason": "no\\u0000"}', "control_character", "NUL"),
+        ('{"action": "publish", "name": "Order\\u001bPlaced"}', "control_character", "control"),
+        ('{"action": "answer", "choice": "\u00b2"}', "bad_field", "'choice' must be a whole"),
+        ('{"action": "answer", "choice": "' + "9" * 5000 + '"}', "bad_field", "whole number"),
+        ('{"action": "answer", "choice": ' + "9" * 5000 + "}", "bad_number", "30 digits"),
+        ('{"action": "ping", "x": ' + "[" * 5000 + "]" * 5000 + "}", "too_deep", "nest"),
     ],
 )
 async def test_a_bad_frame_gets_an_error_and_changes_nothing(
@@ -625,3 +631,41 @@ async def test_one_learner_holds_at_most_a_few_tabs_of_a_room(learners, opened):
     await tabs[0].disconnect()
     _, first = await opened(ana)
     assert first["type"] == "room"
+
+
+async def test_a_failing_handler_answers_with_an_error_and_the_room_goes_on(
+    learners, opened, monkeypatch, caplog
+):
+    async def broken(self, action, fields):
+        raise RuntimeError("a learner's words")
+
+    socket, _ = await opened(learners[0])
+    monkeypatch.setattr(consumers.RoomConsumer, "act", broken)
+    await socket.send_json_to({"action": "leave_role"})
+    error = await socket.receive_json_from(timeout=5)
+    assert error["code"] == "server_error"
+    await socket.send_json_to({"action": "ping"})
+    assert await socket.receive_json_from(timeout=5) == {"type": "pong"}
+    assert "a learner's words" not in caplog.text
+    assert "lost its channel layer" not in caplog.text
+
+
+async def test_a_socket_ended_without_disconnect_leaves_no_task_behind(learners):
+    socket = await learners[0].connect()
+    await socket.receive_json_from(timeout=5)
+    await socket.send_json_to({"action": "ping"})
+    await socket.receive_json_from(timeout=5)
+
+    def room_tasks():
+        return [
+            t
+            for t in asyncio.all_tasks()
+            if any(n in repr(t.get_coro()) for n in ("_watch_layer", "_watch_deadlines"))
+        ]
+
+    assert room_tasks()
+    socket.future.cancel()  # as a server shutting down, or a failure outside any handler, does
+    with contextlib.suppress(asyncio.CancelledError):
+        await socket.future
+    await asyncio.sleep(0)
+    assert not [t for t in room_tasks() if not t.done()]

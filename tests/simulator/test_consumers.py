@@ -1,5 +1,6 @@
 """The simulator's socket, driven frame by frame as a browser would."""
 
+import contextlib
 import json
 
 import pytest
@@ -203,4 +204,138 @@ async def test_arbitrary_frames_never_break_the_socket(frame):
     await communicator.send_json_to({"action": "ping"})
     frames = await frames_until(communicator, lambda f: f["type"] == "pong")
     assert frames[-1]["type"] == "pong"
+    await communicator.disconnect()
+
+
+# -- the boundary: nothing a frame holds can crash the socket -----------------------------------
+
+
+async def learner_socket(key: str):
+    from importlib import import_module
+
+    from django.conf import settings as django_settings
+
+    from courseware.services import LEARNER_KEY
+
+    @database_sync_to_async
+    def session_cookie():
+        store = import_module(django_settings.SESSION_ENGINE).SessionStore()
+        store[LEARNER_KEY] = key
+        store.create()
+        return f"{django_settings.SESSION_COOKIE_NAME}={store.session_key}".encode()
+
+    cookie = await session_cookie()
+    communicator = WebsocketCommunicator(
+        application, "/ws/simulator/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await first_state(communicator)
+    return communicator
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        (
+            '{"action": "send", "name": "PlaceOrder", "payload": {"n": "\\u0000"}}',
+            "control_character",
+        ),
+        ('{"action": "send", "name": "Place\\u0000Order"}', "control_character"),
+        (
+            '{"action": "send", "name": "PlaceOrder", "payload": {"a": [["\\u0085"]]}}',
+            "control_character",
+        ),
+        (
+            '{"action": "send", "name": "PlaceOrder", "payload": ' + "[" * 3000 + "]" * 3000 + "}",
+            "too_deep",
+        ),
+        (
+            '{"action": "send", "name": "PlaceOrder", "payload": {"n": ' + "7" * 4400 + "}}",
+            "bad_number",
+        ),
+        ('{"action": "speed", "value": NaN}', "bad_number"),
+        ('{"action": "scenario", "name": "' + "x" * 300 + '"}', "bad_field"),
+    ],
+)
+async def test_frames_past_the_limits_get_an_error_and_store_nothing(frame, code, caplog):
+    socket = await learner_socket("bounded")
+    await socket.send_to(text_data=frame)
+    reply = await socket.receive_json_from(timeout=5)
+    assert reply["type"] == "error"
+    assert reply["code"] == code
+    await socket.send_json_to({"action": "ping"})
+    assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
+    await socket.disconnect()
+    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:bounded")
+    assert stored.inputs == []
+    assert stored.scenario == ""
+    assert "Traceback" not in caplog.text
+    assert "x" * 100 not in caplog.text
+
+
+async def test_a_handler_that_fails_answers_with_an_error_and_logs_one_line(monkeypatch, caplog):
+    from simulator.consumers import SimulatorConsumer
+
+    async def broken(self):
+        raise RuntimeError("something a learner typed")
+
+    monkeypatch.setattr(SimulatorConsumer, "on_sync", broken)
+    socket = await learner_socket("failing")
+    await socket.send_json_to({"action": "sync"})
+    reply = await socket.receive_json_from(timeout=5)
+    assert reply["type"] == "error"
+    assert reply["code"] == "server_error"
+    await socket.send_json_to({"action": "ping"})
+    assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
+    await socket.disconnect()
+    failures = [r for r in caplog.records if "failed handling" in r.getMessage()]
+    assert len(failures) == 1
+    assert "RuntimeError" in failures[0].getMessage()
+    assert "a learner typed" not in caplog.text
+    assert failures[0].exc_info is None
+
+
+async def test_a_socket_cancelled_by_a_shutting_down_server_saves_and_stops_its_run():
+    """Daphne cancels every consumer at shutdown and runs no disconnect."""
+    import asyncio
+
+    socket = await learner_socket("shutdown")
+    await socket.send_json_to({"action": "send", "name": "PlaceOrder"})
+    await frames_until(socket, lambda f: f["type"] == "steps")
+    await socket.send_json_to({"action": "play"})
+    await frames_until(socket, lambda f: f["type"] == "steps" and f.get("length", 0) > 3)
+    runs_before = {t for t in asyncio.all_tasks() if "_loop" in repr(t.get_coro())}
+    assert runs_before
+
+    socket.future.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await socket.future
+
+    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:shutdown")
+    assert len(stored.inputs) == 1
+    assert stored.until > 0
+    assert all(task.done() for task in runs_before)
+
+
+async def test_an_input_is_acknowledged_only_once_it_is_stored(monkeypatch):
+    from simulator import consumers
+
+    monkeypatch.setattr(consumers, "GATHER_S", 5.0)  # a gathering write would hold it back
+    socket = await learner_socket("durable")
+    await socket.send_json_to({"action": "send", "name": "PlaceOrder"})
+    await frames_until(socket, lambda f: f["type"] == "steps")
+    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:durable")
+    assert len(stored.inputs) == 1
+    await socket.disconnect()
+
+
+async def test_a_scenario_name_too_long_for_the_file_system_is_refused_on_connect(caplog):
+    communicator, connected = await open_socket("/ws/simulator/?scenario=" + "y" * 300)
+    assert connected
+    error = await communicator.receive_json_from(timeout=5)
+    assert error["type"] == "error"
+    assert error["code"] == "unknown_scenario"
+    assert "y" * 61 not in error["message"]
+    assert "y" * 61 not in caplog.text
     await communicator.disconnect()

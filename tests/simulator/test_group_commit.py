@@ -3,6 +3,8 @@
 import asyncio
 import threading
 
+import pytest
+
 from simulator import group_commit
 from simulator.group_commit import GroupCommit, per_loop
 
@@ -103,3 +105,31 @@ async def test_flushed_waits_for_every_write_queued_before_it():
     await waiting
     assert all(future.done() for future in queued)
     assert isinstance(queued[1].exception(), ValueError)  # a failed write does not hold it up
+
+
+async def test_a_drain_that_dies_fails_its_waiters_and_the_next_write_starts_afresh(monkeypatch):
+    write = Recorder()
+    write.release.set()
+    commit = GroupCommit(write)
+
+    def broken(function):
+        async def run():
+            raise OSError("the database thread is gone")
+
+        return run
+
+    monkeypatch.setattr(group_commit, "database_sync_to_async", broken)
+    with pytest.raises(OSError, match="thread is gone"):
+        await asyncio.wait_for(commit.submit(1), 5)
+    monkeypatch.undo()
+    assert await asyncio.wait_for(commit.submit(2), 5) == 20
+
+
+async def test_a_write_somebody_waits_for_skips_the_gathering():
+    write = Recorder()
+    write.release.set()
+    commit = GroupCommit(write, gather_s=5.0)
+    started = asyncio.get_running_loop().time()
+    result = await asyncio.wait_for(commit.enqueue(3, hurry=True), 2)
+    assert result == 30
+    assert asyncio.get_running_loop().time() - started < 1.0

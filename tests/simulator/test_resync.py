@@ -168,9 +168,9 @@ async def test_a_save_that_fails_is_logged_and_the_sandbox_keeps_playing(monkeyp
 
     cookie, _ = await learner_session()
     tab, _ = await open_tab(cookie)
+    await request(tab, {"action": "send", "name": "PlaceOrder"}, "steps")
     monkeypatch.setattr(sandboxes, "save_progress", broken)
 
-    await request(tab, {"action": "send", "name": "PlaceOrder"}, "steps")
     stepped = await request(tab, {"action": "step"}, "steps")
 
     assert stepped["length"] > 1
@@ -179,6 +179,29 @@ async def test_a_save_that_fails_is_logged_and_the_sandbox_keeps_playing(monkeyp
             break
         await asyncio.sleep(0.02)
     assert "a sandbox could not be saved" in caplog.text
+    assert "disk full" not in caplog.text
+    await tab.disconnect()
+
+
+async def test_an_input_whose_save_fails_is_refused_and_undone(monkeypatch):
+    from simulator import sandboxes
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    cookie, _ = await learner_session()
+    tab, first = await open_tab(cookie)
+    monkeypatch.setattr(sandboxes, "save_progress", broken)
+
+    await tab.send_json_to({"action": "send", "name": "PlaceOrder"})
+    frames = []
+    while not frames or frames[-1]["type"] != "error":
+        frames.append(await tab.receive_json_from(timeout=5))
+
+    assert "could not be stored" in frames[-1]["message"]
+    assert all(f["type"] != "steps" for f in frames)  # nothing ever showed the input
+    state = next(f for f in frames if f["type"] == "state")
+    assert state["length"] == first["length"]
     await tab.disconnect()
 
 

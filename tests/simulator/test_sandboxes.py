@@ -253,3 +253,28 @@ def test_a_save_keeps_its_own_copy_of_what_is_still_scheduled():
     sandbox_save(sandbox=sandbox, engine=engine, scheduled=scheduled)
 
     assert Sandbox.objects.get(pk=sandbox.pk).scheduled == []
+
+
+def test_a_write_that_fails_fails_alone_and_the_others_are_stored():
+    first, second, third = (sandbox_for(f"learner:w{i}") for i in range(3))
+    engines = [engine_for(s) for s in (first, second, third)]
+    for engine in engines:
+        engine.apply({"action": "send", "name": "PlaceOrder"})
+
+    def half_done_then_failed():
+        # A write that reached the database and then failed: its row must not be kept either.
+        save_progress(second, Progress.of(engines[1], []))
+        raise ValueError("the database refused this row")
+
+    results = write_together(
+        [
+            partial(save_progress, first, Progress.of(engines[0], [])),
+            half_done_then_failed,
+            partial(save_progress, third, Progress.of(engines[2], [])),
+        ]
+    )
+
+    assert isinstance(results[1], ValueError)
+    assert len(Sandbox.objects.get(owner="learner:w0").inputs) == 1
+    assert Sandbox.objects.get(owner="learner:w1").inputs == []
+    assert len(Sandbox.objects.get(owner="learner:w2").inputs) == 1
