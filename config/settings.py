@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "quizzes",
     "classroom",
     "challenges",
+    "systems",
     "accounts",
     "axes",
 ]

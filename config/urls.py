@@ -10,6 +10,7 @@ urlpatterns = [
     path("challenges/", include("challenges.urls")),
     # Ours first: sign-up, the throttled reset request and the settings page; then Django's.
     path("accounts/", include("accounts.urls")),
+    path("systems/", include("systems.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ NAV_ITEMS = (
     ("Grammar", "/grammar/", ("/grammar/",)),
     ("Glossary", "/glossary/", ("/glossary/",)),
     ("Classroom", "/classroom/", ("/classroom/",)),
+    ("Your system", "/systems/", ("/systems/",)),
 )
 
 

@@ -111,6 +111,40 @@ _ACTION_OUTCOMES = frozenset(
 )  # fmt: skip
 
 
+# Words that open a report of how an action ended: Kubernetes' "SuccessfulCreate",
+# "FailedMount". The rest of the name is the action.
+_OUTCOME_PREFIXES = frozenset({"successful", "unsuccessful", "failed", "failing"})
+
+# States a subject can be reported in: "NodeReady", "NodeNotReady", "PodUnhealthy".
+_STATES = frozenset(
+    {
+        "ready", "healthy", "unhealthy", "available", "unavailable", "reachable", "unreachable",
+        "online", "offline", "idle", "full", "empty", "stale", "valid", "invalid", "active",
+        "inactive", "degraded", "schedulable", "unschedulable", "overdue", "due", "low", "high",
+    }
+)  # fmt: skip
+_STATE_VERBS = frozenset({"has", "is", "are", "was", "were", "had"})
+
+# -ing words that are mostly nouns in front of another noun ("ShippingLabel", "BillingAddress"),
+# not a report of work in progress.
+_NOUN_GERUNDS = frozenset(
+    {
+        "shipping", "billing", "booking", "shopping", "pricing", "mapping", "routing",
+        "tracking", "logging", "setting", "settings", "listing", "meeting", "training", "funding",
+        "marketing", "accounting", "banking", "onboarding", "parking", "packaging", "messaging",
+        "streaming", "ticketing", "rating", "ranking", "hosting", "clothing", "offering",
+        "recording", "reading", "writing", "building", "heading", "spending", "earning",
+        "earnings", "outgoing", "incoming", "upcoming", "pending", "remaining", "existing",
+        "missing", "matching", "opening", "closing", "ending", "morning", "evening", "wedding",
+        "string", "thing", "nothing", "something", "anything", "everything", "king", "ring",
+        "spring", "wing", "swing", "sing", "bring", "ping", "ding",
+    }
+)  # fmt: skip
+# Outcome verbs whose command is the action itself: "PaymentFailed" came of "ProcessPayment",
+# not of "FailPayment".
+_OUTCOME_ONLY = frozenset({"fail", "succeed"})
+
+
 class InvalidName(ValueError):
     """The input cannot be a message name (empty, too long, or without letters)."""
 
@@ -215,6 +249,44 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
     if first == count:
         return _Reading(UNCLEAR, "no_verb")
     head = infos[first]
+
+    # "SuccessfulCreate", "FailedScheduling": how an action turned out.
+    if words[first] in _OUTCOME_PREFIXES and count - first >= 2:
+        action = infos[first + 1]
+        lemma = action.lemma if action.is_verb and action.lemma else None
+        return _Reading(EVENT, "outcome_prefix", first, first + 1, lemma, None, first)
+
+    # "VolumeFailedRecycle": the subject first, then how its action turned out.
+    for index in range(first + 1, count - 1):
+        if words[index] in _OUTCOME_PREFIXES and infos[index + 1].base:
+            lemma = infos[index + 1].lemma
+            return _Reading(EVENT, "outcome_middle", index, index + 1, lemma, None, first)
+
+    # "NodeReady", "NodeNotReady", "NodeHasSufficientMemory": a state a subject has reached.
+    if count - first >= 2:
+        if words[-1] in _STATES and not (count - first == 2 and words[first] == "not"):
+            start = count - 2 if words[-2] == "not" else count - 1
+            if start > first:
+                return _Reading(EVENT, "state", start, count, None, None, first)
+        for index in range(first + 1, count - 1):
+            if words[index] in _STATE_VERBS:
+                return _Reading(EVENT, "state", index, count, None, None, first)
+    elif words[first] in _STATES and words[first] != "ready":  # a lone "Unhealthy"
+        return _Reading(EVENT, "state", first, count, None, None, first)
+
+    # "ScalingReplicaSet", "Killing": work reported while in progress. The course holds such a
+    # name to be neither a fact nor a request ("ItemShipping"); reading it here keeps the
+    # ambiguous "set" at the end from passing for a participle.
+    if (
+        head.gerund
+        and head.lemma
+        and not head.adjective
+        and words[first] not in _NOUN_GERUNDS
+        and not any(infos[i].only_past for i in range(first + 1, count))
+    ):
+        return _Reading(
+            UNCLEAR, "progressive", first, _particle_end(words, first), head.lemma, None, first
+        )
 
     # "TrialWillEnd": an announcement of something already decided, told to whoever cares.
     for index in range(first, count - 1):
@@ -534,6 +606,26 @@ def _explain(name: _Name) -> str:
                 "tense or opens with an instruction, so the name does not say whether something "
                 "happened or should happen."
             )
+        case "outcome_prefix" | "outcome_middle":
+            action = _quote(core[reading.start + 1 :])
+            return (
+                f'"{verb}" says how the action "{action}" turned out, so {shown} reports a '
+                "finished fact: an event."
+            )
+        case "state":
+            state = _quote(core[reading.start :])
+            subject = _quote(core[reading.first : reading.start])
+            if not subject:
+                return f'"{state}" is a state something is now in, so {shown} reports it: an event.'
+            return (
+                f'"{state}" is a state that "{subject}" is now in, so {shown} reports what the '
+                "sender observed: an event."
+            )
+        case "progressive":
+            return (
+                f'"{verb}" is an -ing form: work still in progress, neither a finished fact nor '
+                f"an instruction, so {shown} is unclear."
+            )
         case "gerund":
             return (
                 f'"{verb}" is an -ing form describing something in progress, which is neither a '
@@ -593,7 +685,9 @@ def _renamed_core(name: _Name, target: str) -> list[str | Word] | None:
     reading = name.reading
     assert reading is not None
     core: list[str | Word] = list(name.core)
-    if reading.kind == UNCLEAR or reading.start is None or reading.lemma is None:
+    if reading.start is None or reading.lemma is None:
+        return None
+    if reading.kind == UNCLEAR and reading.reason != "progressive":
         return None
     if reading.kind == target:
         return core
@@ -616,6 +710,18 @@ def _renamed_core(name: _Name, target: str) -> list[str | Word] | None:
         return lead + rest[:split] + participle + rest[split:]
 
     base = _verb_words(lemma)
+    if reading.reason == "outcome_prefix":  # "SuccessfulCreate" came of "Create"
+        return lead + base + core[reading.first + 2 :]
+    if reading.reason == "outcome_middle":  # "VolumeFailedRecycle" came of "RecycleVolume"
+        return lead + base + core[start + 2 :] + core[reading.first : start]
+    if lemma in _OUTCOME_ONLY and reading.reason != "action_outcome":
+        # "OrderFailedToShip" came of "ShipOrder"; "PaymentFailed" of "ProcessPayment", not of
+        # "FailPayment".
+        after = core[end:]
+        if len(after) >= 2 and after[0].lower == "to" and lookup(after[1].lower).base:  # type: ignore[union-attr]
+            action = lookup(after[1].lower).lemma or after[1].lower  # type: ignore[union-attr]
+            return [*lead, *_verb_words(action), *after[2:], *core[reading.first : start]]
+        return [*lead, "process", *core[reading.first : start], *core[end:]]
     if reading.reason == "past_ambiguous" and len(name.core) == 1:
         return base
     if reading.reason in ("past_first",) or (reading.reason == "past" and start == reading.first):
@@ -691,6 +797,11 @@ def classify(name: str) -> Verdict:
         )
     else:
         explanation = _explain(understood)
+
+    if reading.reason == "progressive":
+        done, asked = _rename(understood, EVENT), _rename(understood, COMMAND)
+        if done and asked:
+            explanation += f" Call it {done} once it is done, or {asked} to ask for it."
 
     smell = None
     suggestion = None

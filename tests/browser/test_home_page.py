@@ -12,10 +12,12 @@ class TestHomePage:
         assert page.locator("nav[aria-label=Main] a").all_inner_texts() == [
             "Lessons",
             "Simulator",
+            "Challenges",
             "Quizzes",
             "Grammar",
             "Glossary",
             "Classroom",
+            "Your system",
         ]
         screenshot(page, "home-desktop")
         assert_accessible(page)

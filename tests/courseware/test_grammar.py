@@ -430,3 +430,68 @@ def test_bench_script_reports_a_missing_file(tmp_path):
     )
     assert result.returncode == 2
     assert "not found" in result.stderr
+
+
+# Real names from Kubernetes and Stripe that the first reading got wrong.
+
+
+@pytest.mark.parametrize(
+    ("name", "rename"),
+    [
+        ("SuccessfulCreate", "Create"),
+        ("FailedMount", "Mount"),
+        ("FailedScheduling", "Schedule"),
+        ("SuccessfulMountVolume", "MountVolume"),
+    ],
+)
+def test_an_outcome_prefix_reports_how_an_action_ended(name, rename):
+    verdict = classify(name)
+    assert verdict.kind == "event"
+    assert "turned out" in verdict.explanation
+    assert verdict.suggestion == rename
+
+
+@pytest.mark.parametrize(
+    "name", ["NodeReady", "NodeNotReady", "NodeHasSufficientMemory", "Unhealthy"]
+)
+def test_a_reported_state_is_an_event(name):
+    verdict = classify(name)
+    assert verdict.kind == "event"
+    assert "state" in verdict.explanation
+
+
+def test_a_leading_gerund_is_work_in_progress_not_a_participle_at_the_end():
+    verdict = classify("ScalingReplicaSet")
+    assert verdict.kind == "unclear"
+    assert "ReplicaSetScaled" in verdict.explanation
+    assert "ScaleReplicaSet" in verdict.explanation
+    assert classify("ShippingLabel").kind == "unclear"
+    assert classify("ShippingAddressChanged").kind == "event"
+
+
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("invoice.payment_failed", "invoice.process_payment"),
+        ("payment_intent.succeeded", "payment_intent.process"),
+        ("PaymentFailed", "ProcessPayment"),
+        ("SendEmailFailed", "SendEmail"),
+        ("OrderFailedToShip", "ShipOrder"),
+        ("VolumeFailedRecycle", "RecycleVolume"),
+    ],
+)
+def test_a_failure_or_success_is_renamed_to_the_action_not_to_fail_or_succeed(name, command):
+    assert classify(name).suggestion == command
+
+
+def test_kubernetes_reasons_tuning_list_is_all_right():
+    rows = [
+        line.split("\t")
+        for line in (Path(__file__).parent / "data" / "tuning_kubernetes_reasons.tsv")
+        .read_text()
+        .splitlines()[1:]
+    ]
+    scored = [(name, label) for name, label, _ in rows if label in ("event", "command")]
+    wrong = [name for name, label in scored if classify(name).kind != label]
+    assert wrong == []
+    assert len(scored) >= 25

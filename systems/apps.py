@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SystemsConfig(AppConfig):
+    name = "systems"
+    verbose_name = "Your own system"
