@@ -243,7 +243,7 @@ def test_predicates_read_the_trace():
     assert holds({"where": {"step": "buffered", "to": "Email"}}, engine)
     assert holds({"not": {"where": {"step": "dropped"}}}, engine)
     assert holds(
-        {"any": [{"where": {"step": "dropped"}}, {"counter": "Email.emails_sent", "equals": 3}]},
+        {"any": [{"where": {"step": "dropped"}}, {"counter": "Email.emails_sent", "min": 1}]},
         engine,
     )
     assert not holds(
