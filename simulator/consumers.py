@@ -23,6 +23,7 @@ from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
 from simulator.frames import FrameError, RateLimiter, decode
 from simulator.group_commit import GroupCommit, per_loop
+from simulator.models import PREDICTION_SKIPPED
 from simulator.rendering import (
     first_state,
     known_first_state,
@@ -143,6 +144,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send_state()
 
     async def on_play(self):
+        self._check_predicted()
         runner = await self._wake()
         runner.play()
         await self.send_state(full=False)
@@ -154,6 +156,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self._save()
 
     async def on_step(self):
+        self._check_predicted()
         runner = await self._wake()
         runner.pause()
         shown = len(runner.engine.trace)
@@ -196,7 +199,30 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         if not 0 <= choice < len(question.choices):
             raise DomainError("That is not one of the answers.")
         correct = question.grade(choice, (await self._wake()).engine)
-        await self.send_state(full=False, answer={"choice": choice, "correct": correct})
+        feedback = question.feedback[choice] if question.feedback else ""
+        answer = {"choice": choice, "correct": correct, "feedback": feedback}
+        await self.send_state(full=False, answer=answer)
+
+    async def on_predict(self, choice=None, skip=False):
+        """Keeps the learner's prediction (or their choice to skip it); Play waits for one."""
+        scenario = sandboxes.scenario_of(self.sandbox)
+        if scenario is None:
+            raise DomainError("Only a guided scenario asks for a prediction.")
+        if skip is not True and (
+            not isinstance(choice, int)
+            or isinstance(choice, bool)
+            or not 0 <= choice < len(scenario.question.choices)
+        ):
+            raise DomainError("That is not one of the answers.")
+        prediction = PREDICTION_SKIPPED if skip is True else choice
+        await self._wake()
+        self.sandbox.prediction = prediction
+        self._queue_write(partial(sandboxes.store_prediction, self.sandbox, prediction))
+        await self.send_state(full=False)
+
+    def _check_predicted(self) -> None:
+        if self.sandbox.scenario and self.sandbox.prediction is None:
+            raise DomainError("Make your prediction first, or skip it: the run waits for it.")
 
     async def on_input(self, action, fields):
         runner = await self._wake()

@@ -18,7 +18,7 @@ from simulator.runner import SPEEDS
 MAX_FRAME_BYTES = 64 * 1024
 FRAMES_PER_SECOND = 30
 INT_FIELDS = {"count", "by", "amount", "seq", "choice"}
-BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up"}
+BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up", "skip"}
 FLOAT_FIELDS = {"value"}
 # Added by the browser's WebSocket helper to every frame; never part of the action.
 TRANSPORT_FIELDS = {"headers"}
@@ -33,6 +33,7 @@ CONTROL_ACTIONS = {
     "seek": {"seq": True},
     "scenario": {"name": False},
     "answer": {"choice": True},
+    "predict": {"choice": False, "skip": False},
 }
 INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
@@ -101,6 +102,8 @@ def _check_control(action: str, fields: dict[str, Any]) -> None:
     for name in ("seq", "choice"):
         if name in fields and (not isinstance(fields[name], int) or isinstance(fields[name], bool)):
             raise FrameError("bad_field", f"'{name}' must be a whole number.")
+    if action == "predict" and "choice" not in fields and fields.get("skip") is not True:
+        raise FrameError("bad_field", "predict needs a 'choice', or 'skip': true.")
     if "name" in fields and fields["name"] is not None and not isinstance(fields["name"], str):
         raise FrameError("bad_field", "'name' must be text.")
 

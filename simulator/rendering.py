@@ -7,7 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from simulator.diagram import service_id
+from simulator.diagram import service_id, topic_id
 from simulator.engine import Scenario
 from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines
@@ -58,6 +58,7 @@ def _view(runner: Runner) -> dict[str, Any]:
                 "slow": s["slow"],
                 "instances": s["instances"],
                 "buffered": s["buffered"],
+                "topics": [topic_id(topic) for topic in s["subscriptions"]],
             }
             for name, s in services.items()
         }
@@ -71,11 +72,43 @@ def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
     return [pause.text for pause in scenario.pauses_at_now(runner.engine)]
 
 
+def _gated(sandbox: Sandbox, scenario: Scenario | None) -> bool:
+    """Play waits: a guided scenario asks for a prediction before it runs."""
+    return scenario is not None and sandbox.prediction is None
+
+
+def _predicted(scenario: Scenario | None, prediction: int | None) -> str:
+    if scenario is None or prediction is None or prediction < 0:
+        return ""
+    return scenario.question.choices[prediction]
+
+
+def _debrief(scenario: Scenario | None, prediction: int | None, runner: Runner) -> dict | None:
+    """The prediction beside what the run showed, graded against the run as an answer is."""
+    if scenario is None or prediction is None or prediction < 0 or not runner.finished():
+        return None
+    question = scenario.question
+    held = question.holds(runner.engine)
+    return {
+        "predicted": question.choices[prediction],
+        "happened": question.choices[question.answer]
+        if held
+        else "Not what the scenario expected: the run was changed along the way.",
+        "correct": question.grade(prediction, runner.engine),
+        "feedback": question.feedback[prediction] if question.feedback else "",
+    }
+
+
 def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str, Any]:
     engine = runner.engine
     scenario = scenario_of(sandbox)
     return {
         "scenario": scenario,
+        "guided": scenario is not None,
+        "gated": _gated(sandbox, scenario),
+        "prediction": sandbox.prediction,
+        "predicted": _predicted(scenario, sandbox.prediction),
+        "debrief": _debrief(scenario, sandbox.prediction, runner),
         "pause_notes": _pause_notes(scenario, runner),
         "playing": runner.playing,
         "finished": runner.finished(),
@@ -114,6 +147,8 @@ class _Panels:
         self.runner = runner
         self.scenario = scenario_of(sandbox)
         self.finished = runner.finished()
+        self.prediction = sandbox.prediction
+        self.gated = _gated(sandbox, self.scenario)
         self.key = (
             self.scenario,
             engine.world,
@@ -148,9 +183,25 @@ class _Panels:
             "speeds": SPEEDS,
             "length": len(engine.trace),
             "now": engine.now,
+            "gated": self.gated,
+            "guided": self.scenario is not None,
         }
-        key = ("transport", self.key, runner.playing, runner.speed, self.finished)
+        key = ("transport", self.key, runner.playing, runner.speed, self.finished, self.gated)
         return SHARED.get(key, lambda: _draw("transport", context))
+
+    def predict(self) -> tuple[tuple, str]:
+        """The prediction form before Play, or the prediction made; keyed by what it shows."""
+        shown = (self.scenario, self.prediction)
+        context = {
+            "scenario": self.scenario,
+            "prediction": self.prediction,
+            "predicted": _predicted(self.scenario, self.prediction),
+        }
+        return shown, SHARED.get(("predict", *shown), lambda: _draw("predict", context))
+
+    def question_shown(self) -> tuple:
+        """What the question panel depends on, for a socket to tell whether it changed."""
+        return (self.scenario, self.finished, self.prediction)
 
     def pause(self) -> tuple[tuple[str, ...], str]:
         def make():
@@ -160,11 +211,20 @@ class _Panels:
         return SHARED.get(("pause", self.key, self.runner.playing), make)
 
     def question(self, answer: dict | None = None) -> str:
-        context = {"scenario": self.scenario, "finished": self.finished, "answer": answer}
+        def context():
+            return {
+                "scenario": self.scenario,
+                "finished": self.finished,
+                "answer": answer,
+                "debrief": _debrief(self.scenario, self.prediction, self.runner),
+            }
+
         if answer is not None:
-            return _draw("question", context)  # one learner's own answer is not shared
-        key = ("question", self.scenario, self.finished)
-        return SHARED.get(key, lambda: _draw("question", context))
+            return _draw("question", context())  # one learner's own answer is not shared
+        # A debrief grades against the run, so a finished run's own state is part of the key.
+        run = self.key if self.finished and self.prediction is not None else None
+        key = ("question", self.scenario, self.finished, self.prediction, run)
+        return SHARED.get(key, lambda: _draw("question", context()))
 
     def log_since(self, since: int) -> tuple[tuple, str]:
         """The routes to animate and the log lines to append, for records from `since` on."""
@@ -189,11 +249,12 @@ def _state(
     panels = _Panels(sandbox, runner)
     rows, services = panels.services()
     notes, pause = panels.pause()
+    shown, predict = panels.predict()
     if memo is not None:
         # Everything below is sent whole: what the socket has seen starts again from here.
         memo.clear()
-        memo.update(pause=notes, services=rows, question=(sandbox.scenario, panels.finished))
-    content = [panels.transport(), pause, services, panels.question(answer)]
+        memo.update(pause=notes, services=rows, question=panels.question_shown(), predict=shown)
+    content = [panels.transport(), predict, pause, services, panels.question(answer)]
     if full:
         content.append(panels.whole_log())
     frame = {
@@ -206,7 +267,15 @@ def _state(
     }
     if answer is not None:
         return frame, None
-    return frame, ("state_text", panels.key, runner.playing, runner.speed, panels.finished, full)
+    return frame, (
+        "state_text",
+        panels.key,
+        runner.playing,
+        runner.speed,
+        panels.finished,
+        full,
+        sandbox.prediction,
+    )
 
 
 def render_state(
@@ -244,6 +313,7 @@ def _replay_key(sandbox: Sandbox) -> tuple:
         json.dumps(sandbox.inputs, sort_keys=True),
         sandbox.until,
         json.dumps(sandbox.scheduled, sort_keys=True),
+        sandbox.prediction,
     )
 
 
@@ -302,9 +372,13 @@ def _steps(
         content.append(services)
     else:
         content.extend(panels.service_row(index) for index in changed)
-    with_question = full or not _unchanged(memo, "question", (sandbox.scenario, panels.finished))
+    with_question = full or not _unchanged(memo, "question", panels.question_shown())
     if with_question:
         content.append(panels.question())
+    shown, predict = panels.predict()
+    with_predict = full or not _unchanged(memo, "predict", shown)
+    if with_predict:
+        content.append(predict)
     frame = {
         "type": "steps",
         "playing": runner.playing,
@@ -313,8 +387,8 @@ def _steps(
         "view": panels.view(),
         "content": "".join(content),
     }
-    shape = (panels.key, since, runner.playing, runner.speed, panels.finished)
-    return frame, (*shape, with_pause, changed, with_question)
+    shape = (panels.key, since, runner.playing, runner.speed, panels.finished, panels.gated)
+    return frame, (*shape, with_pause, changed, with_question, with_predict, sandbox.prediction)
 
 
 def render_steps(

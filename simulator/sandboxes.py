@@ -129,7 +129,7 @@ def scenario_inputs_after(sandbox: Sandbox, instant: int) -> list[dict]:
     return [i for i in timed if i["at"] > instant]
 
 
-RESTART_FIELDS = ("scenario", "seed", "inputs", "until", "scheduled")
+RESTART_FIELDS = ("scenario", "seed", "inputs", "until", "scheduled", "prediction")
 
 
 def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
@@ -141,6 +141,9 @@ def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
 def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
     """sandbox_load_scenario's change, made in memory only; store_restart writes it."""
     scenario = load_scenario(name) if name else None
+    if sandbox.scenario != (scenario.name if scenario else ""):
+        # A prediction belongs to one scenario's question; replaying the same one keeps it.
+        sandbox.prediction = None
     sandbox.scenario = scenario.name if scenario else ""
     sandbox.seed = scenario.seed if scenario else 0
     sandbox.inputs = []
@@ -152,6 +155,15 @@ def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
 def store_restart(sandbox: Sandbox) -> Sandbox:
     if sandbox.owner:
         _store(sandbox, {name: getattr(sandbox, name) for name in RESTART_FIELDS})
+    return sandbox
+
+
+def store_prediction(sandbox: Sandbox, prediction: int) -> Sandbox:
+    """Keeps the learner's prediction (or their choice to skip it) with the sandbox."""
+    if sandbox.owner:
+        _store(sandbox, {"prediction": prediction})
+    else:
+        sandbox.prediction = prediction
     return sandbox
 
 

@@ -1,9 +1,13 @@
+import re
+from urllib.parse import urlsplit
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from courseware.content import load_course
 from courseware.services import learner_for_request
 from simulator import sandboxes
-from simulator.diagram import layout
+from simulator.diagram import layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context
@@ -15,6 +19,25 @@ def _owner(request) -> str:
     if learner.user_id is not None:
         return f"user:{learner.user_id}"
     return f"learner:{learner.session_key}"
+
+
+LESSON_PATH = re.compile(r"^/lessons/([a-z0-9][a-z0-9-]*)/$")
+
+
+def _from_lesson(request):
+    """The lesson whose link opened this page, from the Referer of our own site; else None."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return None
+    match = LESSON_PATH.match(referer.path)
+    return load_course().by_slug.get(match.group(1)) if match else None
+
+
+def _next_scenario(name: str):
+    names = list_scenarios()
+    if name not in names or names.index(name) + 1 == len(names):
+        return None
+    return load_scenario(names[names.index(name) + 1])
 
 
 @require_GET
@@ -39,7 +62,11 @@ def simulator_page(request):
     context.update(
         error=error,
         socket_url=socket_url,
-        diagram=layout(runner.engine.world),
+        diagrams=layouts(
+            runner.engine.world, context["scenario"].inputs if context["scenario"] else ()
+        ),
         scenario_list=[load_scenario(name) for name in list_scenarios()],
+        from_lesson=_from_lesson(request) if sandbox.scenario else None,
+        next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
     )
     return render(request, "simulator/simulator.html", context, status=status)

@@ -1,25 +1,51 @@
-// Decorates the simulator: moves tokens along the diagram for each route the server sends,
-// reflects service states on the diagram, keeps the log scrolled, and adds keyboard shortcuts.
-// The log, rendered by the server, stays the source of truth; nothing here decides the flow.
+// Decorates the simulator: moves tokens along the diagram's routes for each record the server
+// sends, reflects service states on the diagram, keeps the stage in view and the log scrolled,
+// and adds keyboard shortcuts. The log, rendered by the server, stays the source of truth;
+// nothing here decides the flow.
 (() => {
   const SVG = "http://www.w3.org/2000/svg";
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   let speed = 1;
+  let lastView = null;
 
-  function centre(id) {
-    const node = document.getElementById(id);
-    if (!node) return null;
-    return { x: Number(node.dataset.cx), y: Number(node.dataset.cy), node };
+  // Two drawings of one world are in the page (wide and tall); the screen's width picks one.
+  function diagram() {
+    for (const svg of document.querySelectorAll(".diagram")) {
+      if (getComputedStyle(svg).display !== "none") return svg;
+    }
+    return null;
   }
 
-  function flash(node, step) {
-    if (!node) return;
+  function nodeOf(svg, id) {
+    return id ? svg.querySelector(`[data-node="${CSS.escape(id)}"]`) : null;
+  }
+
+  function point(element) {
+    return { x: Number(element.dataset.cx), y: Number(element.dataset.cy) };
+  }
+
+  // "Payment#2" took the command: its slot is where the token lands. A single instance is
+  // named without a number, and is slot #1.
+  function slotOf(node, instance) {
+    if (!node) return null;
+    const number = instance ? instance.split("#")[1] : "1";
+    return node.querySelector(`[data-slot="${CSS.escape(number || "1")}"]`);
+  }
+
+  function flash(element, step) {
+    if (!element) return;
     const name = `node--flash-${step}`;
-    node.classList.remove(name);
+    element.classList.remove(name);
     // Restart the highlight even when the same step repeats quickly.
-    void node.getBoundingClientRect();
-    node.classList.add(name);
-    window.setTimeout(() => node.classList.remove(name), 1200 / speed);
+    void element.getBoundingClientRect();
+    element.classList.add(name);
+    window.setTimeout(() => element.classList.remove(name), 1400 / speed);
+  }
+
+  function light(edge) {
+    if (!edge) return;
+    edge.classList.add("edge--lit");
+    window.setTimeout(() => edge.classList.remove("edge--lit"), 1600 / speed);
   }
 
   function token(route) {
@@ -35,7 +61,7 @@
       shape.setAttribute("height", "18");
     } else {
       shape = document.createElementNS(SVG, "circle");
-      shape.setAttribute("r", kind === "reply" ? "7" : "10");
+      shape.setAttribute("r", kind === "reply" ? "7" : "9");
     }
     const letter = document.createElementNS(SVG, "text");
     letter.setAttribute("dy", "0.35em");
@@ -44,44 +70,110 @@
     return group;
   }
 
+  // The drawn route between two nodes, and the points a token passes along it.
+  function path(svg, source, target) {
+    const forward = svg.querySelector(
+      `.edge[data-source="${CSS.escape(source)}"][data-target="${CSS.escape(target)}"]`,
+    );
+    const edge =
+      forward ||
+      svg.querySelector(`.edge[data-source="${CSS.escape(target)}"][data-target="${CSS.escape(source)}"]`);
+    if (!edge) return { edge: null, points: null };
+    const length = edge.getTotalLength();
+    const points = [];
+    for (let i = 0; i <= 12; i += 1) {
+      const at = edge.getPointAtLength((length * i) / 12);
+      points.push({ x: at.x, y: at.y });
+    }
+    if (!forward) points.reverse();
+    return { edge, points };
+  }
+
   function animate(route) {
-    const to = route.target ? centre(route.target) : null;
-    const from = route.source ? centre(route.source) : null;
+    const svg = diagram();
+    if (!svg) return;
+    let to = nodeOf(svg, route.target);
+    const from = nodeOf(svg, route.source);
+    // A command handed to a handler lands on the instance that took it.
+    const handOver = route.kind === "command" && ["delivered", "redelivered"].includes(route.step);
+    const slot = handOver ? slotOf(to, route.instance) : null;
+    if (slot) {
+      slot.classList.add("slot--took");
+      window.setTimeout(() => slot.classList.remove("slot--took"), 1800 / speed);
+    }
+    const { edge, points } = from && to ? path(svg, route.source, route.target) : { edge: null };
+    light(edge);
     if (!route.moves || !from || !to || reduceMotion.matches) {
-      flash(to && to.node, route.step);
+      flash(slot || to || from, route.step);
       return;
     }
-    const layer = document.getElementById("sim-tokens");
-    if (!layer) return;
+    let stops = points || [point(from), point(to)];
+    if (slot) stops = [...stops, point(slot)];
+    if (route.step === "dropped") stops = stops.slice(0, Math.ceil(stops.length / 2));
+    const layer = svg.querySelector(".diagram__tokens");
     const item = token(route);
     layer.append(item);
-    const end = route.step === "dropped" ? { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 } : to;
-    const motion = item.animate(
-      [
-        { transform: `translate(${from.x}px, ${from.y}px)`, opacity: 1 },
-        { transform: `translate(${end.x}px, ${end.y}px)`, opacity: route.step === "dropped" ? 0 : 1 },
-      ],
-      { duration: 650 / speed, easing: "ease-in-out", fill: "forwards" },
-    );
+    const travel = 900 / speed;
+    // A copy waits where it arrived for a moment, so that the copies of one event can be
+    // counted at their subscribers before they fade.
+    const linger = route.step === "delivered" || route.step === "buffered" ? 900 / speed : 150;
+    const frames = stops.map((p, i) => ({
+      transform: `translate(${p.x}px, ${p.y}px)`,
+      opacity: route.step === "dropped" && i === stops.length - 1 ? 0 : 1,
+      offset: (i / (stops.length - 1)) * (travel / (travel + linger)),
+    }));
+    const last = stops[stops.length - 1];
+    frames.push({ transform: `translate(${last.x}px, ${last.y}px)`, opacity: 0.2, offset: 1 });
+    const motion = item.animate(frames, { duration: travel + linger, easing: "linear", fill: "forwards" });
     motion.finished.then(() => {
       item.remove();
-      flash(to.node, route.step);
+      flash(slot || to, route.step);
     }, () => item.remove());
+  }
+
+  // Buffered messages, drawn as a short stack of tokens with their number beside it.
+  function drawWaiting(node, count) {
+    const holder = node.querySelector(".node__waiting");
+    if (!holder) return;
+    holder.replaceChildren();
+    if (!count) return;
+    const x = Number(node.dataset.x) + Number(node.dataset.w) - 6;
+    const y = Number(node.dataset.y) + 4;
+    for (let i = 0; i < Math.min(count, 3); i += 1) {
+      const block = document.createElementNS(SVG, "rect");
+      block.setAttribute("class", "waiting__token");
+      block.setAttribute("x", String(x - 12 - i * 4));
+      block.setAttribute("y", String(y + i * 4));
+      block.setAttribute("width", "12");
+      block.setAttribute("height", "12");
+      holder.append(block);
+    }
+    const label = document.createElementNS(SVG, "text");
+    label.setAttribute("class", "waiting__count");
+    label.setAttribute("x", String(x - 22 - Math.min(count, 3) * 4));
+    label.setAttribute("y", String(y + 11));
+    label.setAttribute("text-anchor", "end");
+    label.textContent = String(count);
+    holder.append(label);
   }
 
   function applyView(view) {
     if (!view || !view.services) return;
-    for (const [id, state] of Object.entries(view.services)) {
-      const node = document.getElementById(id);
-      if (!node) continue;
-      node.classList.toggle("node--offline", !state.online);
-      node.classList.toggle("node--slow", state.slow);
-      const badge = node.querySelector(".node__badge");
-      if (badge) {
-        const parts = [];
-        if (state.instances > 1) parts.push(`×${state.instances}`);
-        if (state.buffered) parts.push(`${state.buffered} waiting`);
-        badge.textContent = parts.join(" ");
+    lastView = view;
+    for (const svg of document.querySelectorAll(".diagram")) {
+      for (const [id, state] of Object.entries(view.services)) {
+        const node = nodeOf(svg, id);
+        if (!node) continue;
+        node.classList.toggle("node--offline", !state.online);
+        node.classList.toggle("node--slow", state.slow);
+        for (const slot of node.querySelectorAll("[data-slot]")) {
+          slot.classList.toggle("slot--off", Number(slot.dataset.slot) > state.instances);
+        }
+        drawWaiting(node, state.buffered);
+        // A subscription line is drawn only while the service holds that subscription.
+        for (const edge of svg.querySelectorAll(`.edge--subscription[data-target="${CSS.escape(id)}"]`)) {
+          edge.classList.toggle("edge--off", !(state.topics || []).includes(edge.dataset.source));
+        }
       }
     }
   }
@@ -89,6 +181,20 @@
   function scrollLog() {
     const log = document.querySelector(".log__scroll");
     if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  // The log line just played, repeated on the stage; the log itself is what screen readers hear.
+  function narrate() {
+    const now = document.getElementById("sim-now");
+    const lines = document.querySelectorAll("#sim-log-lines .log__entry");
+    if (now) now.textContent = lines.length ? lines[lines.length - 1].textContent.trim() : "";
+  }
+
+  function showStage() {
+    const stage = document.getElementById("sim-stage");
+    if (!stage) return;
+    const box = stage.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) stage.scrollIntoView({ block: "start" });
   }
 
   function setConnection(state, text) {
@@ -112,8 +218,24 @@
     const active = document.activeElement;
     if (active && active !== document.body) return;
     const holder = lastFocus.holder && document.getElementById(lastFocus.holder);
-    const next = holder && holder.querySelector("button, select, input, [tabindex='0']");
+    const next = holder && holder.querySelector("button:not([disabled]), select, input, [tabindex='0']");
     if (next) next.focus();
+    else if (holder && holder.closest("#sim-stage")) document.getElementById("sim-play").focus();
+  }
+
+  // When a run ends, its question appears below the stage: bring it into view and move the
+  // focus to it. A page opened on a finished run leaves the focus where it is.
+  let questionShown = null;
+  function revealQuestion() {
+    const question = document.getElementById("sim-question");
+    if (!question) return;
+    const shown = !question.hidden;
+    if (shown && questionShown === false) {
+      question.scrollIntoView({ block: "start" });
+      const title = question.querySelector("h2");
+      if (title) title.focus({ preventScroll: true });
+    }
+    questionShown = shown;
   }
 
   document.addEventListener("htmx:ws:after:message:incoming", (event) => {
@@ -130,7 +252,19 @@
     applyView(frame.view);
     (frame.routes || []).forEach(animate);
     scrollLog();
+    narrate();
     keepFocus();
+    revealQuestion();
+  });
+
+  // The drawing in use changes with the screen's width; the new one gets the current state.
+  window.matchMedia("(max-width: 40rem)").addEventListener("change", () => applyView(lastView));
+
+  // Playing or stepping brings the whole stage into view first.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest("#sim-play, #sim-step, #sim-predict button")) {
+      showStage();
+    }
   });
 
   document.addEventListener("htmx:ws:after:connection", (event) => {
