@@ -20,8 +20,8 @@ WIDTH = 960
 SERVICE_W, SERVICE_H = 150, 40
 # A handler's box holds a row of instance slots (Payment #1, #2, ...) under its name.
 SLOT_H, SLOT_GAP = 22, 4
-QUEUE_W, QUEUE_H = 170, 40
-TOPIC_W, TOPIC_H = 190, 40
+QUEUE_W, QUEUE_H = 184, 40
+TOPIC_W, TOPIC_H = 200, 40
 ROW_GAP = 14
 TOP = 16
 

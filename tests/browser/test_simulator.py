@@ -4,15 +4,26 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from simulator.engine import list_scenarios, load_scenario
+from tests.browser.conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-and-unusual-passphrase-58"
 FAN_OUT = re.compile(r"OrderPlaced \(event\) from Order delivered to .*Email.*Inventory.*Fraud")
 
 
+def skip_prediction(page) -> None:
+    """A guided run waits for a prediction; these tests watch without making one."""
+    page.get_by_role("button", name="Skip: just watch").click()
+    expect(page.locator("#sim-play")).to_be_enabled()
+
+
 def play_to_the_end(page, *, until_text: str, key: bool = False) -> None:
     """Presses Play (again after each guided pause) until the log shows `until_text`."""
     log = page.locator("#sim-log-lines")
+    if page.locator("#predict-title").count():
+        skip_prediction(page)
     page.locator("#sim-transport select[name=value]").select_option("4.0")
     for _ in range(12):
         if until_text in log.inner_text():
@@ -106,6 +117,7 @@ class TestGuidedPauses:
         callout = page.locator("#sim-pause")
         expect(callout).to_have_attribute("role", "status")
         expect(callout).to_be_empty()
+        skip_prediction(page)
         page.locator("#sim-transport select[name=value]").select_option("4.0")
         page.locator("#sim-play").click()
         expect(callout).to_contain_text("parked in Email's own buffer", timeout=15_000)
@@ -125,6 +137,7 @@ class TestGuidedPauses:
     def test_the_callout_fits_a_phone_and_survives_a_reload(self, page, screenshot):
         page.set_viewport_size({"width": 390, "height": 844})
         open_simulator(page, "/simulator/?scenario=competing-consumers")
+        skip_prediction(page)
         page.locator("#sim-transport select[name=value]").select_option("4.0")
         page.locator("#sim-play").click()
         callout = page.locator("#sim-pause")
@@ -397,6 +410,10 @@ class TestKeyboardOnly:
 
     def test_a_guided_scenario_can_be_played_and_answered_from_the_keyboard(self, page):
         open_simulator(page, "/simulator/?scenario=command-in-disguise")
+        skip = page.get_by_role("button", name="Skip: just watch")
+        tab_to(page, skip)
+        page.keyboard.press("Enter")
+        expect(page.locator("#sim-play")).to_be_enabled()
         page.locator("body").press("k")
         callout = page.locator("#sim-pause")
         expect(callout).to_contain_text("naming smell", timeout=15_000)
@@ -415,4 +432,83 @@ class TestKeyboardOnly:
         page.keyboard.press("Enter")
         expect(question.locator(".feedback--right")).to_contain_text("Right")
         expect(question.get_by_role("button", name="Check my answer")).to_be_focused()
+        page.watch.assert_clean()
+
+
+# -- the stage ----------------------------------------------------------------------------------
+
+SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+# The part of an element the screen shows, measured the way a person sees it.
+IN_VIEW = """element => {
+  const box = element.getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, height: box.height, screen: window.innerHeight};
+}"""
+
+
+def assert_in_view(page, locator, what: str) -> None:
+    box = locator.evaluate(IN_VIEW)
+    assert box["height"] > 0, f"{what} is not shown"
+    assert box["top"] >= -1, f"{what} starts above the screen: {box}"
+    assert box["bottom"] <= box["screen"] + 1, f"{what} ends below the screen: {box}"
+
+
+def assert_stage_in_view(page, what: str) -> None:
+    assert_in_view(page, page.locator("#sim-play"), f"Play, {what}")
+    assert_in_view(page, page.locator(".diagram:visible"), f"the diagram, {what}")
+    assert_in_view(page, page.locator(".transport__status"), f"the status, {what}")
+
+
+def label_sizes(page) -> list[float]:
+    return page.eval_on_selector_all(
+        ".diagram:not([style*='none']) .node__label",
+        "labels => labels.filter(l => l.getBoundingClientRect().height > 0).map(l => {"
+        "  const svg = l.ownerSVGElement;"
+        "  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;"
+        "  return parseFloat(getComputedStyle(l).fontSize) * scale;"
+        "})",
+    )
+
+
+def viewport_shot(page, name: str) -> None:
+    """What the eye meets without scrolling, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def play_to_next_stop(page) -> str:
+    """Presses Play and waits for the run to stop: "paused" at a guided pause, or "finished"."""
+    status = page.locator(".transport__status")
+    before = status.inner_text()
+    page.locator("#sim-play").click()
+    expect(status).not_to_have_text(before)
+    expect(status).not_to_have_attribute("data-status", "playing", timeout=30_000)
+    return status.get_attribute("data-status")
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+class TestStage:
+    def test_controls_words_and_diagram_share_the_screen_at_every_pause(self, page, size):
+        page.set_viewport_size(SIZES[size])
+        for name in list_scenarios():
+            open_simulator(page, f"/simulator/?scenario={name}")
+            skip_prediction(page)
+            page.locator("#sim-transport select[name=value]").select_option("4.0")
+            callout = page.locator("#sim-pause")
+            pauses = 0
+            while play_to_next_stop(page) != "finished":
+                pauses += 1
+                assert pauses <= len(load_scenario(name).pauses)
+                expect(callout).not_to_be_empty()
+                assert_stage_in_view(page, f"{name} pause {pauses}")
+                assert_in_view(page, callout, f"the words of {name} pause {pauses}")
+                if pauses == 1:
+                    viewport_shot(page, f"stage-{name}-{size}")
+            expect(page.locator("#sim-play")).to_have_text("Replay")
+            question = page.locator("#sim-question")
+            expect(question).to_be_visible()
+            expect(question.locator("h2")).to_be_focused()
+            assert_in_view(page, question.locator("h2"), f"the question of {name}")
+            viewport_shot(page, f"stage-{name}-{size}-finished")
+        assert min(label_sizes(page)) >= 12
         page.watch.assert_clean()
