@@ -512,3 +512,72 @@ class TestStage:
             viewport_shot(page, f"stage-{name}-{size}-finished")
         assert min(label_sizes(page)) >= 12
         page.watch.assert_clean()
+
+
+class TestPredictThenWatch:
+    @pytest.mark.parametrize("size", ["laptop", "phone"])
+    def test_a_prediction_gates_play_and_the_debrief_shows_it(self, page, size, assert_accessible):
+        question = load_scenario("competing-consumers").question
+        wrong = next(i for i in range(len(question.choices)) if i != question.answer)
+        page.set_viewport_size(SIZES[size])
+        open_simulator(page, "/simulator/?scenario=competing-consumers")
+        play, status = page.locator("#sim-play"), page.locator(".transport__status")
+        predict = page.locator("#sim-predict")
+        expect(play).to_be_disabled()
+        expect(status).to_have_attribute("data-status", "waiting")
+        page.locator("body").press("k")
+        expect(status).to_have_attribute("data-status", "waiting")
+        assert_in_view(page, predict.get_by_role("button", name="Commit my prediction"), "Commit")
+        assert_accessible(page)
+
+        predict.get_by_label(question.choices[wrong]).check()
+        predict.get_by_role("button", name="Commit my prediction").click()
+        expect(predict).to_contain_text(re.compile(rf"Your prediction\s*{question.choices[wrong]}"))
+        expect(play).to_be_enabled()
+        page.reload()
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
+        expect(predict).to_contain_text(question.choices[wrong])
+
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        debrief = page.locator("#sim-question")
+        expect(debrief.locator("h2")).to_be_focused()
+        predicted, happened = question.choices[wrong], question.choices[question.answer]
+        expect(debrief).to_contain_text(re.compile(rf"You predicted\s*{re.escape(predicted)}"))
+        expect(debrief).to_contain_text(re.compile(rf"run showed\s*{re.escape(happened)}"))
+        expect(debrief.locator(".feedback--wrong")).to_contain_text("Not what happened")
+        if question.feedback:
+            expect(debrief).to_contain_text(question.feedback[wrong])
+        viewport_shot(page, f"debrief-{size}")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+
+class TestInstances:
+    def test_three_instances_are_three_boxes_and_a_command_lands_on_one(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        payment = page.locator(".diagram--wide [data-node=svc-payment]")
+        expect(payment.locator(".slot:not(.slot--off)")).to_have_count(1)
+        page.locator("#row-svc-payment select[name=count]").select_option("3")
+        expect(payment.locator(".slot:not(.slot--off)")).to_have_count(3)
+        page.locator("#sim-transport select[name=value]").select_option("0.25")
+
+        commands = page.locator(".palette__form:has(input[value=send]) select")
+        commands.select_option("ProcessPayment")
+        page.get_by_role("button", name="Send command").click()
+        log = page.locator("#sim-log-lines")
+        handed = re.compile(r"ProcessPayment \(command\) from Checkout delivered to Payment#(\d)")
+        for _ in range(10):
+            if handed.search(log.inner_text()):
+                break
+            page.locator("#sim-step").click()
+            page.wait_for_timeout(200)
+        number = handed.search(log.inner_text()).group(1)
+        took = page.locator(".diagram--wide .slot--took")
+        expect(took).to_have_count(1)
+        expect(took).to_have_attribute("data-slot", number)
+        viewport_shot(page, "instances-laptop")
+        page.watch.assert_clean()
