@@ -25,6 +25,8 @@ from simulator.frames import FrameError, RateLimiter, decode
 from simulator.group_commit import GroupCommit, per_loop
 from simulator.models import PREDICTION_SKIPPED
 from simulator.rendering import (
+    NEXT_KINDS,
+    Timeline,
     first_state,
     known_first_state,
     render_error,
@@ -81,6 +83,10 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self.park_timer: asyncio.TimerHandle | None = None
         self.parking: asyncio.Task | None = None
         self.saving: asyncio.Future | None = None  # this socket's last save, queued
+        # The record the learner is looking back at (None: the present), and what the last
+        # fork discarded, kept so that it can be undone: (inputs, until, scheduled).
+        self.cursor: int | None = None
+        self.undo: tuple[list, int, list] | None = None
         owner = sandboxes.owner_for_scope(self.scope)
         # Another tab of this learner may have just saved: read the row after that save.
         await writer().flushed()
@@ -145,11 +151,13 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def on_play(self):
         self._check_predicted()
+        await self._back_to_now()
         runner = await self._wake()
         runner.play()
         await self.send_state(full=False)
 
     async def on_pause(self):
+        await self._back_to_now()
         runner = await self._wake()
         runner.pause()
         await self.send_state(full=False)
@@ -157,6 +165,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def on_step(self):
         self._check_predicted()
+        await self._back_to_now()
         runner = await self._wake()
         runner.pause()
         shown = len(runner.engine.trace)
@@ -165,6 +174,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         self._save()
 
     async def on_speed(self, value):
+        await self._back_to_now()
         runner = await self._wake()
         runner.set_speed(value)
         await self.send_state(full=False)
@@ -178,11 +188,49 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send_state()
 
     async def on_seek(self, seq):
-        """Rewinds to the instant of record `seq`; inputs made after it are discarded (a fork)."""
-        engine = (await self._wake()).engine
-        if not 0 <= seq < len(engine.trace):
-            raise DomainError(f"There is no step {seq}; the trace has {len(engine.trace)}.")
-        instant = engine.trace[seq].t
+        """Shows the run as it stood at record `seq`. Nothing is discarded: the present is one
+        step of the timeline away, and only on_fork carries on from the moment shown."""
+        runner = await self._wake()
+        if not 0 <= seq < len(runner.engine.trace):
+            raise DomainError(f"There is no step {seq}; the trace has {len(runner.engine.trace)}.")
+        runner.pause()
+        await self._look_at(seq)
+
+    async def on_now(self):
+        await self._back_to_now(always=True)
+
+    async def on_next(self, kind):
+        """Moves to the next event published (or message delivered): along the trace when there
+        is one ahead, else by stepping the run on until one happens."""
+        runner = await self._wake()
+        wanted = NEXT_KINDS[kind]
+        trace = runner.engine.trace
+        start = len(trace) if self.cursor is None else self.cursor + 1
+        ahead = next((r.seq for r in trace.since(start) if r.step in wanted), None)
+        if ahead is not None:
+            runner.pause()
+            await self._look_at(ahead)
+            return
+        self._check_predicted()
+        await self._back_to_now()
+        runner.pause()
+        shown = len(trace)
+        for _ in range(sandboxes.MAX_INPUTS):
+            before = len(trace)
+            if not runner.step() or any(r.step in wanted for r in trace.since(before)):
+                break
+        await self.send_steps(shown)
+        self._save()
+
+    async def on_fork(self):
+        """Carries on from the moment shown: what happened after it is discarded (undoably)."""
+        if self.cursor is None:
+            raise DomainError("Move back along the timeline first: a fork starts in the past.")
+        runner = await self._wake()
+        engine = runner.engine
+        instant = engine.trace[self.cursor].t
+        self.undo = (list(engine.inputs), engine.now, [dict(i) for i in runner.scheduled])
+        self.cursor = None
         await self._saved()  # a save still on its way would write over the fork made here
         self.sandbox.inputs = [i for i in engine.inputs if i["at"] <= instant]
         self.sandbox.until = instant
@@ -190,6 +238,49 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self._start(scheduled=sandboxes.scenario_inputs_after(self.sandbox, instant))
         await self.send_state()
         self._save(chosen=True)
+
+    async def on_undo_fork(self):
+        if self.undo is None:
+            raise DomainError("There is no fork to undo.")
+        await self._wake()
+        (inputs, until, scheduled), self.undo = self.undo, None
+        self.cursor = None
+        await self._saved()
+        self.sandbox.inputs, self.sandbox.until = inputs, until
+        await self.runner.stop()
+        await self._start(scheduled=scheduled)
+        await self.send_state()
+        self._save(chosen=True)
+
+    async def _look_at(self, seq: int) -> None:
+        engine = self.runner.engine
+        if seq == len(engine.trace) - 1:
+            await self._back_to_now(always=True)
+            return
+        self.cursor = seq
+        past = sandboxes.engine_at(self.sandbox, engine, engine.trace[seq].t)
+        text = state_text(
+            self.sandbox,
+            Runner(past, emit=None),
+            full=True,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
+        await self.send(text_data=text)
+
+    async def _back_to_now(self, *, always: bool = False) -> None:
+        """Leaves a look at the past: the page gets the present whole again."""
+        if self.cursor is None and not always:
+            return
+        self.cursor = None
+        await self._wake()
+        await self.send_state()
+
+    def _timeline(self) -> Timeline | None:
+        if self.cursor is None and self.undo is None:
+            return None
+        length = len(self.runner.engine.trace)
+        return Timeline(self.cursor, length, self.undo is not None)
 
     async def on_answer(self, choice):
         scenario = sandboxes.scenario_of(self.sandbox)
@@ -225,6 +316,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             raise DomainError("Make your prediction first, or skip it: the run waits for it.")
 
     async def on_input(self, action, fields):
+        await self._back_to_now()
         runner = await self._wake()
         engine = runner.engine
         if len(engine.inputs) >= sandboxes.MAX_INPUTS:
@@ -256,7 +348,14 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def send_state(self, *, full: bool = True, answer: dict | None = None) -> None:
         if self.gone:
             return
-        text = state_text(self.sandbox, self.runner, full=full, answer=answer, memo=self.rendered)
+        text = state_text(
+            self.sandbox,
+            self.runner,
+            full=full,
+            answer=answer,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
         self.shown = len(self.runner.engine.trace)
         await self.send(text_data=text)
 
@@ -265,7 +364,14 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     ) -> None:
         if self.gone:
             return
-        text = steps_text(self.sandbox, self.runner, since, full=full, memo=self.rendered)
+        text = steps_text(
+            self.sandbox,
+            self.runner,
+            since,
+            full=full,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
         self.shown = len(self.runner.engine.trace)
         if scheduled is not None:
             # Taken after rendering, just before the frame leaves, so that a slow render counts
@@ -310,6 +416,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def _load(self, name: str | None, *, start: bool = True) -> None:
         if name is not None:
             load_scenario(name)  # refuses an unknown name before anything is touched
+        self.cursor = self.undo = None
         if self.runner is not None:
             await self.runner.stop()
         self.playing = False  # a parked sandbox that was playing starts over paused too

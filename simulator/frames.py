@@ -34,7 +34,12 @@ CONTROL_ACTIONS = {
     "scenario": {"name": False},
     "answer": {"choice": True},
     "predict": {"choice": False, "skip": False},
+    "now": {},
+    "next": {"kind": True},
+    "fork": {},
+    "undo_fork": {},
 }
+NEXT_KINDS = ("event", "delivery")
 INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
 
@@ -102,6 +107,8 @@ def _check_control(action: str, fields: dict[str, Any]) -> None:
     for name in ("seq", "choice"):
         if name in fields and (not isinstance(fields[name], int) or isinstance(fields[name], bool)):
             raise FrameError("bad_field", f"'{name}' must be a whole number.")
+    if action == "next" and fields["kind"] not in NEXT_KINDS:
+        raise FrameError("bad_field", f"next takes a kind: {' or '.join(NEXT_KINDS)}.")
     if action == "predict" and "choice" not in fields and fields.get("skip") is not True:
         raise FrameError("bad_field", "predict needs a 'choice', or 'skip': true.")
     if "name" in fields and fields["name"] is not None and not isinstance(fields["name"], str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -115,6 +116,10 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
         "speed": runner.speed,
         "speeds": SPEEDS,
         "length": len(engine.trace),
+        "live_length": len(engine.trace),
+        "cursor": None,
+        "can_undo": False,
+        "next_kinds": NEXT_KINDS,
         "now": engine.now,
         "services": _services(runner),
         "commands": sorted(engine.world.commands),
@@ -122,6 +127,20 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
         "answer": answer,
         "oob": True,
     }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where a socket's learner is looking: the present (`cursor` None) or record `cursor` of a
+    live trace `live_length` records long; and whether a fork can still be undone."""
+
+    cursor: int | None
+    live_length: int
+    can_undo: bool
+
+
+# What "step to the next ..." can look for, and the trace steps that count as one.
+NEXT_KINDS = {"event": ("published",), "delivery": ("delivered", "redelivered")}
 
 
 # Rendered panels, shared by every socket of this process; see shelf.py for why. A few dozen
@@ -142,11 +161,13 @@ class _Panels:
     to its own key.
     """
 
-    def __init__(self, sandbox: Sandbox, runner: Runner) -> None:
+    def __init__(self, sandbox: Sandbox, runner: Runner, timeline: Timeline | None = None) -> None:
         engine = runner.engine
         self.runner = runner
         self.scenario = scenario_of(sandbox)
-        self.finished = runner.finished()
+        self.timeline = timeline or Timeline(None, len(engine.trace), False)
+        # A look back at the past is never the end of the run, whatever is left to happen then.
+        self.finished = runner.finished() and self.timeline.cursor is None
         self.prediction = sandbox.prediction
         self.gated = _gated(sandbox, self.scenario)
         self.key = (
@@ -185,8 +206,20 @@ class _Panels:
             "now": engine.now,
             "gated": self.gated,
             "guided": self.scenario is not None,
+            "cursor": self.timeline.cursor,
+            "live_length": self.timeline.live_length,
+            "can_undo": self.timeline.can_undo,
+            "next_kinds": NEXT_KINDS,
         }
-        key = ("transport", self.key, runner.playing, runner.speed, self.finished, self.gated)
+        key = (
+            "transport",
+            self.key,
+            runner.playing,
+            runner.speed,
+            self.finished,
+            self.gated,
+            self.timeline,
+        )
         return SHARED.get(key, lambda: _draw("transport", context))
 
     def predict(self) -> tuple[tuple, str]:
@@ -243,10 +276,16 @@ class _Panels:
 
 
 def _state(
-    sandbox: Sandbox, runner: Runner, *, full: bool, answer: dict | None, memo: dict | None
+    sandbox: Sandbox,
+    runner: Runner,
+    *,
+    full: bool,
+    answer: dict | None,
+    memo: dict | None,
+    timeline: Timeline | None = None,
 ) -> tuple[dict[str, Any], tuple | None]:
     """A state frame, and a key that equal frames share (None when it shows one's own answer)."""
-    panels = _Panels(sandbox, runner)
+    panels = _Panels(sandbox, runner, timeline)
     rows, services = panels.services()
     notes, pause = panels.pause()
     shown, predict = panels.predict()
@@ -275,6 +314,7 @@ def _state(
         panels.finished,
         full,
         sandbox.prediction,
+        panels.timeline,
     )
 
 
@@ -296,9 +336,10 @@ def state_text(
     full: bool,
     answer: dict | None = None,
     memo: dict | None = None,
+    timeline: Timeline | None = None,
 ) -> str:
     """render_state's frame as JSON text, encoded once for every socket that sends the same one."""
-    frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo)
+    frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo, timeline=timeline)
     if key is None:
         return json.dumps(frame)
     return SHARED.get(key, lambda: json.dumps(frame))
@@ -356,10 +397,16 @@ def _changed_rows(memo: dict | None, rows: tuple, full: bool) -> tuple[int, ...]
 
 
 def _steps(
-    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None
+    sandbox: Sandbox,
+    runner: Runner,
+    since: int,
+    *,
+    full: bool,
+    memo: dict | None,
+    timeline: Timeline | None = None,
 ) -> tuple[dict[str, Any], tuple]:
     """A steps frame, and a key that equal frames share (see steps_text)."""
-    panels = _Panels(sandbox, runner)
+    panels = _Panels(sandbox, runner, timeline)
     routes, lines = panels.log_since(since)
     content = [lines, panels.transport()]
     notes, pause = panels.pause()
@@ -387,7 +434,15 @@ def _steps(
         "view": panels.view(),
         "content": "".join(content),
     }
-    shape = (panels.key, since, runner.playing, runner.speed, panels.finished, panels.gated)
+    shape = (
+        panels.key,
+        since,
+        runner.playing,
+        runner.speed,
+        panels.finished,
+        panels.gated,
+        panels.timeline,
+    )
     return frame, (*shape, with_pause, changed, with_question, with_predict, sandbox.prediction)
 
 
@@ -401,11 +456,17 @@ def render_steps(
 
 
 def steps_text(
-    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
+    sandbox: Sandbox,
+    runner: Runner,
+    since: int,
+    *,
+    full: bool,
+    memo: dict | None = None,
+    timeline: Timeline | None = None,
 ) -> str:
     """render_steps's frame as JSON text, encoded once for every socket that sends the same one:
     escaping a frame's HTML for JSON cost more than anything else the event loop did for it."""
-    frame, shape = _steps(sandbox, runner, since, full=full, memo=memo)
+    frame, shape = _steps(sandbox, runner, since, full=full, memo=memo, timeline=timeline)
     return SHARED.get(("steps_text", shape), lambda: json.dumps(frame))
 
 

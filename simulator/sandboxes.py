@@ -47,6 +47,16 @@ def engine_for(sandbox: Sandbox) -> Engine:
     return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
 
 
+def engine_at(sandbox: Sandbox, engine: Engine, instant: int) -> Engine:
+    """A copy of `engine` as it stood at `instant`: its inputs up to then, replayed."""
+    return Engine.from_inputs(
+        [i for i in engine.inputs if i["at"] <= instant],
+        seed=engine.seed,
+        world=engine.world,
+        until=instant,
+    )
+
+
 def _store(sandbox: Sandbox, values: dict, *, unless_changed_elsewhere: bool = False) -> bool:
     """Writes what play changes, and never the owner. False when nothing was written.
 

@@ -345,13 +345,16 @@ class TestKeyboardOnly:
         page.keyboard.press("k")
         expect(status).not_to_contain_text("Playing")
 
-        # Timeline: one step back with an arrow key rewinds (and forks) the run.
-        timeline = transport.get_by_label("Rewind to step")
+        # Timeline: one step back with an arrow key looks back; one step forward is the present.
+        timeline = transport.get_by_label("Timeline")
         tab_to(page, timeline)
         before = entries(page)
         page.keyboard.press("ArrowLeft")
         expect(page.locator("#sim-log-lines .log__entry")).not_to_have_count(before)
         assert entries(page) < before
+        expect(timeline).to_be_focused()
+        page.keyboard.press("ArrowRight")
+        expect(page.locator("#sim-log-lines .log__entry")).to_have_count(before)
         expect(timeline).to_be_focused()
 
         # Each kind of per-service control, on a service that has it.

@@ -150,7 +150,8 @@ async def test_a_rewind_is_stored_even_when_it_discards_no_input():
     other, _ = await open_tab(cookie)  # reads the sandbox, then writes its own step
     await request(other, {"action": "step"}, "steps")
 
-    rewound = await request(tab, {"action": "seek", "seq": 1}, "state")
+    await request(tab, {"action": "seek", "seq": 1}, "state")
+    rewound = await request(tab, {"action": "fork"}, "state")
     rewound_at = int(re.search(r"t=(\d+) ms", rewound["content"]).group(1))
 
     stored = await stored_sandbox(key, until=lambda s: s.until == rewound_at)
