@@ -584,3 +584,50 @@ class TestInstances:
         expect(took).to_have_attribute("data-slot", number)
         viewport_shot(page, "instances-laptop")
         page.watch.assert_clean()
+
+
+class TestTimeline:
+    def test_scrubbing_both_ways_loses_nothing_and_a_fork_can_be_undone(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        page.get_by_role("button", name="Send command").click()
+        status = page.locator(".transport__status")
+        for _ in range(8):
+            before = status.inner_text()
+            page.locator("#sim-step").click()
+            expect(status).not_to_have_text(before)
+        present = entries(page)
+        lines = page.locator("#sim-log-lines .log__entry")
+
+        # With the pointer: a click near the start of the timeline looks back.
+        timeline = page.locator("#sim-timeline")
+        box = timeline.bounding_box()
+        page.mouse.click(box["x"] + 4, box["y"] + box["height"] / 2)
+        expect(status).to_have_attribute("data-status", "past")
+        assert entries(page) < present
+        viewport_shot(page, "timeline-past-laptop")
+        # With the keyboard: End is the present again, with every line back.
+        timeline.focus()
+        page.keyboard.press("End")
+        expect(lines).to_have_count(present)
+        expect(status).not_to_have_attribute("data-status", "past")
+
+        page.keyboard.press("Home")
+        expect(status).to_have_attribute("data-status", "past")
+        page.get_by_role("button", name="Fork from here").click()
+        expect(status).not_to_have_attribute("data-status", "past")
+        assert entries(page) < present
+        page.get_by_role("button", name="Undo the fork").click()
+        expect(lines).to_have_count(present)
+        expect(page.get_by_role("button", name="Undo the fork")).to_have_count(0)
+        page.watch.assert_clean()
+
+    def test_next_event_steps_until_an_event_is_published(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        page.get_by_role("button", name="Send command").click()
+        page.get_by_role("button", name="Next event").click()
+        expect(page.locator("#sim-log-lines")).to_contain_text("publishes the event OrderPlaced")
+        expect(page.locator("#sim-now")).to_contain_text("OrderPlaced")
+        page.watch.assert_clean()
