@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from functools import cache, partial
+from urllib.parse import unquote
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
@@ -23,13 +24,14 @@ from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
 from simulator.frames import FrameError, RateLimiter, decode
 from simulator.group_commit import GroupCommit, per_loop
-from simulator.models import PREDICTION_SKIPPED
+from simulator.models import PREDICTION_SKIPPED, Sandbox
 from simulator.rendering import (
     NEXT_KINDS,
     Timeline,
     first_state,
     known_first_state,
     render_error,
+    render_share,
     state_text,
     steps_text,
     with_lateness,
@@ -87,6 +89,10 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         # fork discarded, kept so that it can be undone: (inputs, until, scheduled).
         self.cursor: int | None = None
         self.undo: tuple[list, int, list] | None = None
+        self.replay = self._query("replay")
+        if self.replay is not None:
+            await self._open_replay()
+            return
         owner = sandboxes.owner_for_scope(self.scope)
         # Another tab of this learner may have just saved: read the row after that save.
         await writer().flushed()
@@ -180,10 +186,20 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send_state(full=False)
 
     async def on_reset(self):
+        if self.replay is not None:
+            await self._saved()
+            if self.runner is not None:
+                await self.runner.stop()
+            self.cursor = self.undo = None
+            self.sandbox = sandboxes.sandbox_from_share(self.replay)
+            await self._start()
+            await self.send_state()
+            return
         await self._load(self.sandbox.scenario or None)
         await self.send_state()
 
     async def on_scenario(self, name=None):
+        self._check_writable()
         await self._load(name or None)
         await self.send_state()
 
@@ -224,6 +240,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def on_fork(self):
         """Carries on from the moment shown: what happened after it is discarded (undoably)."""
+        self._check_writable()
         if self.cursor is None:
             raise DomainError("Move back along the timeline first: a fork starts in the past.")
         runner = await self._wake()
@@ -296,6 +313,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def on_predict(self, choice=None, skip=False):
         """Keeps the learner's prediction (or their choice to skip it); Play waits for one."""
+        self._check_writable()
         scenario = sandboxes.scenario_of(self.sandbox)
         if scenario is None:
             raise DomainError("Only a guided scenario asks for a prediction.")
@@ -315,7 +333,14 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         if self.sandbox.scenario and self.sandbox.prediction is None:
             raise DomainError("Make your prediction first, or skip it: the run waits for it.")
 
+    async def on_share(self):
+        """A link to a read-only replay of this very run, for the learner to pass on."""
+        runner = await self._wake()
+        token = sandboxes.share_token(self.sandbox, runner.engine)
+        await self.send_json({"type": "share", "content": render_share(token)})
+
     async def on_input(self, action, fields):
+        self._check_writable()
         await self._back_to_now()
         runner = await self._wake()
         engine = runner.engine
@@ -392,12 +417,33 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     # -- helpers ----------------------------------------------------------------------------
 
     def _requested_scenario(self) -> str | None:
+        return self._query("scenario")
+
+    def _query(self, wanted: str) -> str | None:
         query = self.scope.get("query_string", b"").decode(errors="replace")
         for part in query.split("&"):
             key, _, value = part.partition("=")
-            if key == "scenario":
-                return value
+            if key == wanted:
+                return unquote(value)
         return None
+
+    async def _open_replay(self) -> None:
+        """A shared run, read-only: it plays, steps and scrubs, and nothing of it is stored."""
+        await self.accept()
+        try:
+            self.sandbox = sandboxes.sandbox_from_share(self.replay)
+        except DomainError as error:
+            self.sandbox = Sandbox(owner="")
+            await self._start()
+            await self.send_state()
+            await self.send_error("bad_replay", str(error))
+            return
+        await self._show_first_state()
+        self._park_later()
+
+    def _check_writable(self) -> None:
+        if self.replay is not None:
+            raise DomainError("This is a shared replay: it can be watched, not changed.")
 
     async def _show_first_state(self) -> None:
         """Sends the whole state. Most sockets that open are somebody about to read, and most open

@@ -38,6 +38,7 @@ CONTROL_ACTIONS = {
     "next": {"kind": True},
     "fork": {},
     "undo_fork": {},
+    "share": {},
 }
 NEXT_KINDS = ("event", "delivery")
 INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")

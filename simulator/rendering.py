@@ -475,6 +475,10 @@ def with_lateness(text: str, late_ms: float) -> str:
     return f'{text[:-1]}, "late_ms": {json.dumps(late_ms)}}}'
 
 
+def render_share(token: str) -> str:
+    return render_to_string("simulator/_share.html", {"token": token, "oob": True})
+
+
 def render_error(message: str) -> str:
     return render_to_string("simulator/_error.html", {"message": message, "oob": True})
 

@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from simulator.engine import Engine, Scenario, load_scenario
-from simulator.models import Sandbox
+from simulator.engine import DomainError, Engine, Scenario, load_scenario
+from simulator.models import PREDICTION_SKIPPED, Sandbox
 
 # A sandbox is a list of inputs replayed on every connect; past this many, the learner resets.
 MAX_INPUTS = 500
@@ -55,6 +56,51 @@ def engine_at(sandbox: Sandbox, engine: Engine, instant: int) -> Engine:
         world=engine.world,
         until=instant,
     )
+
+
+SHARE_SALT = "simulator.share"
+
+
+def share_token(sandbox: Sandbox, engine: Engine) -> str:
+    """A signed, compressed text that rebuilds exactly this run: scenario, seed and inputs.
+
+    Signed so that a replay page only ever plays what this site produced; the inputs include
+    the scenario's own, as the engine applied them, each with its virtual time.
+    """
+    data = {"scenario": sandbox.scenario, "seed": sandbox.seed, "inputs": list(engine.inputs)}
+    return signing.dumps(data, salt=SHARE_SALT, compress=True)
+
+
+def sandbox_from_share(token: str) -> Sandbox:
+    """An unsaved sandbox that plays a shared run from its start; DomainError for a bad link."""
+    try:
+        data = signing.loads(token, salt=SHARE_SALT)
+    except signing.BadSignature:
+        raise DomainError("This replay link is incomplete or was changed.") from None
+    inputs = data.get("inputs") if isinstance(data, dict) else None
+    if not isinstance(inputs, list) or not isinstance(data.get("seed"), int):
+        raise DomainError("This replay link is incomplete or was changed.")
+    scenario = load_scenario(data["scenario"]) if data.get("scenario") else None
+    return Sandbox(
+        owner="",
+        scenario=scenario.name if scenario else "",
+        seed=data["seed"],
+        inputs=[],
+        until=0,
+        scheduled=[dict(i) for i in inputs],
+        prediction=PREDICTION_SKIPPED,
+    )
+
+
+def engine_of_share(token: str) -> Engine:
+    """The whole shared run, played to its end."""
+    sandbox = sandbox_from_share(token)
+    scenario = scenario_of(sandbox)
+    engine = Engine.from_inputs(
+        sandbox.scheduled, seed=sandbox.seed, world=scenario.world() if scenario else None
+    )
+    engine.run()
+    return engine
 
 
 def _store(sandbox: Sandbox, values: dict, *, unless_changed_elsewhere: bool = False) -> bool:

@@ -1,6 +1,8 @@
+import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -42,6 +44,9 @@ def _next_scenario(name: str):
 
 @require_GET
 def simulator_page(request):
+    replay = request.GET.get("replay")
+    if replay is not None:
+        return _replay_page(request, replay)
     sandbox = sandboxes.sandbox_for(_owner(request))
     requested = request.GET.get("scenario")
     error, status = "", 200
@@ -70,3 +75,42 @@ def simulator_page(request):
         next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
     )
     return render(request, "simulator/simulator.html", context, status=status)
+
+
+def _replay_page(request, token: str):
+    """A shared run, read-only, played from its start by the socket."""
+    try:
+        sandbox = sandboxes.sandbox_from_share(token)
+    except DomainError as error:
+        sandbox, token, status = Sandbox(owner=""), None, 400
+        message = str(error)
+    else:
+        status, message = 200, ""
+    runner = Runner(sandboxes.engine_for(sandbox), emit=None)
+    context = page_context(sandbox, runner)
+    world = runner.engine.world
+    context.update(
+        error=message,
+        replay=token,
+        socket_url=f"/ws/simulator/?replay={quote(token)}" if token else "/ws/simulator/",
+        diagrams=layouts(world, sandbox.scheduled),
+        scenario_list=[load_scenario(name) for name in list_scenarios()],
+    )
+    return render(request, "simulator/simulator.html", context, status=status)
+
+
+@require_GET
+def trace_download(request):
+    """The whole trace of the learner's sandbox, or of a shared run, one JSON object a line."""
+    token = request.GET.get("replay")
+    try:
+        if token is not None:
+            engine = sandboxes.engine_of_share(token)
+        else:
+            engine = sandboxes.engine_for(sandboxes.sandbox_for(_owner(request)))
+    except DomainError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    text = "".join(json.dumps(step.to_dict(), sort_keys=True) + "\n" for step in engine.trace)
+    response = HttpResponse(text, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="simulator-trace.jsonl"'
+    return response

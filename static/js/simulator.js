@@ -247,6 +247,10 @@
     }
     if (typeof frame.speed === "number") speed = frame.speed;
     if (frame.type === "error") return;
+    // The server names the replay by its path; the learner copies a whole address.
+    for (const input of document.querySelectorAll("[data-share-link]")) {
+      input.value = new URL(input.value, window.location.href).href;
+    }
     const box = document.getElementById("sim-error");
     if (box && frame.type === "steps") box.textContent = "";
     applyView(frame.view);
