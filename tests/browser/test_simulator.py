@@ -631,3 +631,34 @@ class TestTimeline:
         expect(page.locator("#sim-log-lines")).to_contain_text("publishes the event OrderPlaced")
         expect(page.locator("#sim-now")).to_contain_text("OrderPlaced")
         page.watch.assert_clean()
+
+
+class TestShare:
+    def test_a_shared_link_replays_the_same_run(
+        self, page, browser, site_server, assert_accessible
+    ):
+        open_simulator(page, "/simulator/?scenario=competing-consumers")
+        skip_prediction(page)
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        original = log_text(page)
+        page.get_by_role("button", name="Share this run").click()
+        link = page.locator("[data-share-link]")
+        expect(link).to_have_value(re.compile(r"^http://.*/simulator/\?replay="))
+        address = link.input_value()
+
+        # Someone else, in a browser of their own, opens the link.
+        context = browser.new_context(base_url=site_server.url)
+        other = context.new_page()
+        other.watch = type(page.watch)(other)
+        open_simulator(other, address)
+        expect(other.locator("h1")).to_contain_text("Shared replay")
+        expect(other.locator("#sim-play")).to_be_enabled()
+        other.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(other) != "finished":
+            pass
+        assert log_text(other) == original
+        assert_accessible(other)
+        context.close()
+        page.watch.assert_clean()
