@@ -236,7 +236,9 @@ def _tall(world) -> tuple[list[Node], int]:
     def topic(name, x, y, w):
         return Node(topic_id(name), "topic", name, x, y, w, TOPIC_H)
 
-    nodes, y = _grid(actors, TALL_COLUMNS, TALL_WIDTH, TOP, service)
+    # The senders and handlers share one row where they fit, so that no line from a sender to a
+    # queue below has to cross another sender's box.
+    nodes, y = _grid(actors, max(TALL_COLUMNS, min(len(actors), 4)), TALL_WIDTH, TOP, service)
     more, y = _grid(handlers, TALL_COLUMNS, TALL_WIDTH, y + 10, queue)
     nodes += more
     more, y = _grid(list(world.topics), TALL_TOPIC_COLUMNS, TALL_WIDTH, y + 10, topic)

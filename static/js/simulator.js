@@ -137,24 +137,36 @@
     if (!holder) return;
     holder.replaceChildren();
     if (!count) return;
-    const x = Number(node.dataset.x) + Number(node.dataset.w) - 6;
-    const y = Number(node.dataset.y) + 4;
-    for (let i = 0; i < Math.min(count, 3); i += 1) {
+    // The stack straddles the box's top right corner, clear of the name; the top token says
+    // how many wait.
+    const x = Number(node.dataset.x) + Number(node.dataset.w) - 4;
+    const y = Number(node.dataset.y) - 9;
+    const depth = Math.min(count, 3);
+    for (let i = depth - 1; i >= 0; i -= 1) {
       const block = document.createElementNS(SVG, "rect");
       block.setAttribute("class", "waiting__token");
-      block.setAttribute("x", String(x - 12 - i * 4));
-      block.setAttribute("y", String(y + i * 4));
-      block.setAttribute("width", "12");
-      block.setAttribute("height", "12");
+      block.setAttribute("x", String(x - 16 - i * 3));
+      block.setAttribute("y", String(y + i * 3));
+      block.setAttribute("width", "16");
+      block.setAttribute("height", "16");
       holder.append(block);
     }
     const label = document.createElementNS(SVG, "text");
     label.setAttribute("class", "waiting__count");
-    label.setAttribute("x", String(x - 22 - Math.min(count, 3) * 4));
-    label.setAttribute("y", String(y + 11));
-    label.setAttribute("text-anchor", "end");
+    label.setAttribute("x", String(x - 8));
+    label.setAttribute("y", String(y + 12));
+    label.setAttribute("text-anchor", "middle");
     label.textContent = String(count);
     holder.append(label);
+  }
+
+  // What a screen reader says about a service: its name and its state, as the picture shows it.
+  function describe(node, state) {
+    const parts = [state.online ? "online" : "offline"];
+    if (state.slow) parts.push("slow");
+    if (node.querySelector("[data-slot]")) parts.push(`${state.instances} instance${state.instances === 1 ? "" : "s"}`);
+    if (state.buffered) parts.push(`${state.buffered} waiting`);
+    return `${node.dataset.label}: ${parts.join(", ")}`;
   }
 
   function applyView(view) {
@@ -164,6 +176,7 @@
       for (const [id, state] of Object.entries(view.services)) {
         const node = nodeOf(svg, id);
         if (!node) continue;
+        node.setAttribute("aria-label", describe(node, state));
         node.classList.toggle("node--offline", !state.online);
         node.classList.toggle("node--slow", state.slow);
         for (const slot of node.querySelectorAll("[data-slot]")) {
@@ -178,6 +191,90 @@
     }
   }
 
+  // -- controls on the nodes: select a service to open its panel ----------------------------
+
+  let selected = null;
+
+  function showPanels() {
+    for (const panel of document.querySelectorAll(".node-panel")) {
+      panel.hidden = panel.dataset.service !== selected;
+    }
+    for (const node of document.querySelectorAll('.node[role="button"]')) {
+      node.setAttribute("aria-expanded", String(node.dataset.node === selected));
+      node.classList.toggle("node--selected", node.dataset.node === selected);
+    }
+  }
+
+  function select(id, { focusPanel = false } = {}) {
+    selected = selected === id && !focusPanel ? null : id;
+    showPanels();
+    const panel = selected && document.getElementById(`row-${selected}`);
+    if (!panel) return;
+    panel.scrollIntoView({ block: "nearest" });
+    if (focusPanel) {
+      const first = panel.querySelector(".services__controls button, .services__controls select");
+      if (first) first.focus();
+    }
+  }
+
+  function closePanel() {
+    const id = selected;
+    selected = null;
+    showPanels();
+    const svg = diagram();
+    const node = svg && nodeOf(svg, id);
+    if (node) node.focus();
+  }
+
+  // Arrow keys move to the nearest service in that direction; one node at a time is in the
+  // Tab order, the one last visited.
+  const DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+  function neighbour(node, [dx, dy]) {
+    const from = point(node);
+    let best = null;
+    let bestScore = Infinity;
+    for (const other of node.ownerSVGElement.querySelectorAll('.node[role="button"]')) {
+      if (other === node) continue;
+      const to = point(other);
+      const along = (to.x - from.x) * dx + (to.y - from.y) * dy;
+      if (along <= 0) continue;
+      const across = Math.abs((to.x - from.x) * dy) + Math.abs((to.y - from.y) * dx);
+      const score = along + across * 2;
+      if (score < bestScore) {
+        best = other;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  function moveTo(node) {
+    for (const other of node.ownerSVGElement.querySelectorAll('.node[role="button"]')) {
+      other.setAttribute("tabindex", other === node ? "0" : "-1");
+    }
+    node.focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    const node = event.target.closest && event.target.closest('.node[role="button"]');
+    if (node) select(node.dataset.node);
+    if (event.target.closest && event.target.closest("[data-close-panel]")) closePanel();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const node = event.target.closest && event.target.closest('.node[role="button"]');
+    if (node && DIRECTIONS[event.key]) {
+      event.preventDefault();
+      const next = neighbour(node, DIRECTIONS[event.key]);
+      if (next) moveTo(next);
+    } else if (node && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      select(node.dataset.node, { focusPanel: true });
+    } else if (event.key === "Escape" && selected && event.target.closest && event.target.closest(".node-panel")) {
+      closePanel();
+    }
+  });
+
   function scrollLog() {
     const log = document.querySelector(".log__scroll");
     if (log) log.scrollTop = log.scrollHeight;
@@ -188,6 +285,39 @@
     const now = document.getElementById("sim-now");
     const lines = document.querySelectorAll("#sim-log-lines .log__entry");
     if (now) now.textContent = lines.length ? lines[lines.length - 1].textContent.trim() : "";
+  }
+
+  // A message sent from the palette while the run is paused waits at its sender: say so, and
+  // offer Play right there, with the stage brought into view.
+  let sentWhilePaused = false;
+  document.addEventListener("submit", (event) => {
+    if (event.target.closest && event.target.closest(".palette")) sentWhilePaused = true;
+  });
+
+  function hint() {
+    const box = document.getElementById("sim-hint");
+    const status = document.querySelector(".transport__status");
+    if (!box || !status) return;
+    const paused = ["paused", "finished", "empty"].includes(status.dataset.status);
+    if (!sentWhilePaused || !paused) {
+      if (!paused) box.replaceChildren();
+      sentWhilePaused = false;
+      return;
+    }
+    sentWhilePaused = false;
+    const text = document.createElement("span");
+    text.textContent = "Sent, and waiting: the run is paused. ";
+    const play = document.createElement("button");
+    play.type = "button";
+    play.className = "button button--small button--primary";
+    play.textContent = "Play it";
+    play.addEventListener("click", () => {
+      box.replaceChildren();
+      const button = document.getElementById("sim-play");
+      if (button) button.click();
+    });
+    box.replaceChildren(text, play);
+    showStage();
   }
 
   function showStage() {
@@ -254,9 +384,11 @@
     const box = document.getElementById("sim-error");
     if (box && frame.type === "steps") box.textContent = "";
     applyView(frame.view);
+    showPanels();
     (frame.routes || []).forEach(animate);
     scrollLog();
     narrate();
+    if (frame.type === "steps" || frame.type === "state") hint();
     keepFocus();
     revealQuestion();
   });

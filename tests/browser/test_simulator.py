@@ -63,8 +63,9 @@ class TestSimulator:
         page.goto("/simulator/?scenario=")
         expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
         page.get_by_role("button", name="Reset").click()
+        page.locator(".diagram:visible [data-node=svc-payment]").click()
         page.locator("#row-svc-payment select[name=count]").select_option("3")
-        expect(page.locator("#row-svc-payment")).to_contain_text("\u00d73")
+        expect(page.locator("#row-svc-payment")).to_contain_text("3 instances")
         page.get_by_role("button", name="Send command").click()
         play_to_the_end(page, until_text="handled ProcessPayment")
         text = page.locator("#sim-log-lines").inner_text()
@@ -272,6 +273,37 @@ def tab_to(page, target, *, backwards: bool = False, limit: int = 200) -> None:
     raise AssertionError(f"{key} never reached {target}; the focus is on {describe_focus(page)}")
 
 
+NODE_FOCUSED = """() => {
+  const e = document.activeElement;
+  return e && e.matches('.node[role="button"]') && e.checkVisibility()
+    ? {id: e.dataset.node, x: +e.dataset.cx, y: +e.dataset.cy} : null;
+}"""
+
+
+def select_node(page, node: str) -> None:
+    """Tabs to the diagram, moves to `node` with the arrow keys alone and presses Enter."""
+    for _ in range(200):
+        if page.evaluate(NODE_FOCUSED):
+            break
+        page.keyboard.press("Tab")
+    target = page.locator(f".diagram:visible [data-node={node}]")
+    goal = {"x": int(target.get_attribute("data-cx")), "y": int(target.get_attribute("data-cy"))}
+    for _ in range(20):
+        here = page.evaluate(NODE_FOCUSED)
+        assert here, describe_focus(page)
+        if here["id"] == node:
+            break
+        if here["y"] != goal["y"] and here["x"] == goal["x"]:
+            page.keyboard.press("ArrowDown" if goal["y"] > here["y"] else "ArrowUp")
+        elif here["x"] != goal["x"]:
+            page.keyboard.press("ArrowRight" if goal["x"] > here["x"] else "ArrowLeft")
+        else:
+            page.keyboard.press("ArrowDown" if goal["y"] > here["y"] else "ArrowUp")
+    assert page.evaluate(NODE_FOCUSED)["id"] == node
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#row-{node}")).to_be_visible()
+
+
 def entries(page) -> int:
     return page.locator("#sim-log-lines .log__entry").count()
 
@@ -357,8 +389,11 @@ class TestKeyboardOnly:
         expect(page.locator("#sim-log-lines .log__entry")).to_have_count(before)
         expect(timeline).to_be_focused()
 
-        # Each kind of per-service control, on a service that has it.
+        # Each kind of per-service control, on a service that has it: Tab to the diagram, arrow
+        # keys to the service, Enter opens its panel with the focus on its first control.
+        select_node(page, "svc-email")
         email = page.locator("#row-svc-email")
+        expect(email.get_by_role("button", name="Take offline")).to_be_focused()
         for position, (name, effect) in enumerate(
             [
                 ("Take offline", "Email goes offline"),
@@ -377,13 +412,24 @@ class TestKeyboardOnly:
             expect(email.locator(".services__controls > button").nth(position)).to_be_focused()
         expect(email).to_contain_text("offline")
         expect(email.get_by_role("button", name="Slow")).to_have_attribute("aria-pressed", "true")
+        page.keyboard.press("Escape")
+        expect(email).to_be_hidden()
+        expect(page.locator(".diagram--wide [data-node=svc-email]")).to_be_focused()
+        expect(page.locator(".diagram--wide [data-node=svc-email]")).to_have_attribute(
+            "aria-label", re.compile("Email: offline, slow")
+        )
+        select_node(page, "svc-payment")
         instances = page.locator("#row-svc-payment").get_by_label("Instances of Payment")
         tab_to(page, instances)
         count = entries(page)
         page.keyboard.press("ArrowDown")
-        expect(page.locator("#row-svc-payment")).to_contain_text("\u00d72")
+        expect(page.locator("#row-svc-payment")).to_contain_text("2 instances")
         expect_more_entries(page, count)
         expect(instances).to_be_focused()
+        expect(
+            page.locator(".diagram--wide [data-node=svc-payment] .slot:not(.slot--off)")
+        ).to_have_count(2)
+        select_node(page, "svc-loyalty")
         subscribe = page.get_by_role("button", name="Subscribe Loyalty")
         tab_to(page, subscribe)
         count = entries(page)
@@ -395,16 +441,16 @@ class TestKeyboardOnly:
         expect(subscribe).to_have_count(0)
         expect(page.locator("#row-svc-loyalty button").first).to_be_focused()
 
-        # The world's controls, reached backwards from the services table.
+        # The world's controls, in the palette beside the stage.
         world = page.get_by_role("group", name="World")
         for name in [
-            "Replay the command log",
-            "Replay the event log",
-            "Drop the next delivery",
             "Duplicate the next delivery",
+            "Drop the next delivery",
+            "Replay the event log",
+            "Replay the command log",
         ]:
             button = world.get_by_role("button", name=name)
-            tab_to(page, button, backwards=True)
+            tab_to(page, button)
             count = entries(page)
             page.keyboard.press("Enter")
             expect_more_entries(page, count)
@@ -443,9 +489,17 @@ class TestKeyboardOnly:
 SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 # The part of an element the screen shows, measured the way a person sees it.
+# A box that scrolls (the narration) may hide part of what it holds: that part is not in view.
 IN_VIEW = """element => {
   const box = element.getBoundingClientRect();
-  return {top: box.top, bottom: box.bottom, height: box.height, screen: window.innerHeight};
+  const clip = element.parentElement.closest(".stage__narration");
+  const within = clip ? clip.getBoundingClientRect() : {top: -1e9, bottom: 1e9};
+  return {
+    top: Math.max(box.top, within.top) === box.top ? box.top : -1e9,
+    bottom: Math.min(box.bottom, within.bottom) === box.bottom ? box.bottom : 1e9,
+    height: box.height,
+    screen: window.innerHeight,
+  };
 }"""
 
 
@@ -564,6 +618,7 @@ class TestInstances:
         expect(page.locator("#sim-log-empty")).to_be_visible()
         payment = page.locator(".diagram--wide [data-node=svc-payment]")
         expect(payment.locator(".slot:not(.slot--off)")).to_have_count(1)
+        payment.click()
         page.locator("#row-svc-payment select[name=count]").select_option("3")
         expect(payment.locator(".slot:not(.slot--off)")).to_have_count(3)
         page.locator("#sim-transport select[name=value]").select_option("0.25")
@@ -661,4 +716,23 @@ class TestShare:
         assert log_text(other) == original
         assert_accessible(other)
         context.close()
+        page.watch.assert_clean()
+
+
+class TestPalette:
+    @pytest.mark.parametrize("size", ["laptop", "phone"])
+    def test_sending_while_paused_says_so_and_offers_play(self, page, size):
+        page.set_viewport_size(SIZES[size])
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        page.get_by_role("button", name="Send command").click()
+        hint = page.locator("#sim-hint")
+        expect(hint).to_contain_text("the run is paused")
+        assert_stage_in_view(page, "after sending")
+        assert_in_view(page, hint, "the hint")
+        viewport_shot(page, f"sent-while-paused-{size}")
+        hint.get_by_role("button", name="Play it").click()
+        expect(page.locator(".transport__status")).to_have_attribute("data-status", "playing")
+        expect(hint).to_be_empty()
         page.watch.assert_clean()
