@@ -118,6 +118,12 @@ def group_fan_out(lines: list[dict[str, Any]], records: list[Mapping[str, Any]])
                 "kind": line["kind"],
                 "sentence": line["sentence"],
                 "routes": [line["route"]],
+                # What the sequence view draws: who to whom, and which message caused which.
+                "message": record.get("message"),
+                "sender": record.get("from"),
+                "id": record.get("id"),
+                "cause": record.get("causation_id"),
+                "t": record["t"],
             }
         )
     return grouped

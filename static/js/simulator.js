@@ -275,6 +275,177 @@
     }
   });
 
+  // -- the sequence view: one lane per service, one row per message handed over -------------
+
+  const ARROWS = new Set(["delivered", "redelivered", "replied", "rejected"]);
+  const LANE = 104;
+  const ROW = 30;
+  let chain = null; // the message id whose causation chain is lit
+
+  function svgEl(name, attributes, text) {
+    const element = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function drawSequence() {
+    const panel = document.getElementById("sim-sequence");
+    const svg = document.getElementById("sim-sequence-svg");
+    if (!panel || !svg || panel.hidden) return;
+    const lanes = [...document.querySelectorAll(".diagram--wide .node--service")].map((n) => n.dataset.label);
+    const laneX = (name) => {
+      const index = lanes.indexOf(String(name || "").split("#")[0]);
+      return index < 0 ? null : LANE / 2 + index * LANE;
+    };
+    // One row per hand-over, except that the copies of one event share the row of the first:
+    // they leave one topic together, whatever small delays each subscription adds.
+    const rows = [];
+    const fanOut = new Map();
+    for (const li of document.querySelectorAll("#sim-log-lines .log__entry[data-id]")) {
+      if (!ARROWS.has(li.dataset.step)) continue;
+      const row = { data: li.dataset, receivers: li.dataset.to.split("|") };
+      if (li.dataset.kind === "event" && li.dataset.step === "delivered") {
+        const first = fanOut.get(li.dataset.id);
+        if (first) {
+          first.receivers.push(...row.receivers);
+          continue;
+        }
+        fanOut.set(li.dataset.id, row);
+      }
+      rows.push(row);
+    }
+    const width = lanes.length * LANE;
+    const height = 40 + rows.length * ROW + 10;
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("width", String(width));
+    svg.setAttribute("height", String(height));
+    const parts = [
+      svgEl("defs", {}),
+    ];
+    parts[0].append(
+      Object.assign(svgEl("marker", { id: "seq-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }), {}),
+    );
+    parts[0].firstChild.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }));
+    lanes.forEach((name, i) => {
+      const x = LANE / 2 + i * LANE;
+      parts.push(svgEl("text", { x, y: 18, class: "seq__lane-name" }, name));
+      parts.push(svgEl("line", { x1: x, y1: 26, x2: x, y2: height, class: "seq__lane" }));
+    });
+    rows.forEach(({ data, receivers: all }, i) => {
+      const y = 44 + i * ROW;
+      const from = laneX(data.from);
+      const receivers = all.filter((name) => laneX(name) !== null);
+      if (from === null || !receivers.length) return;
+      const reply = data.step === "replied" || data.step === "rejected";
+      const kind = reply ? "reply" : data.kind;
+      const row = svgEl("g", {
+        class: `seq__row seq__row--${kind}`,
+        role: "button",
+        tabindex: -1,
+        "data-id": data.id,
+        "data-seq": data.seq,
+        "aria-label": `${data.message}: ${data.from} to ${receivers.join(", ")}${reply ? " (reply)" : ""}`,
+      });
+      for (const receiver of receivers) {
+        const to = laneX(receiver);
+        if (to === from) {
+          row.append(svgEl("path", { d: `M${from},${y - 6} c26,0 26,12 0,12`, class: "seq__arrow", "marker-end": "url(#seq-arrow)" }));
+        } else {
+          const end = to > from ? to - 3 : to + 3;
+          row.append(svgEl("line", { x1: from, y1: y, x2: end, y2: y, class: "seq__arrow", "marker-end": "url(#seq-arrow)" }));
+        }
+        if (receiver.includes("#")) {
+          row.append(svgEl("text", { x: to, y: y + 13, class: "seq__instance" }, `#${receiver.split("#")[1]}`));
+        }
+      }
+      const far = Math.max(...receivers.map(laneX));
+      const near = Math.min(...receivers.map(laneX), from);
+      row.append(svgEl("text", { x: (near + Math.max(far, from)) / 2, y: y - 5, class: "seq__label" }, data.message));
+      parts.push(row);
+    });
+    svg.replaceChildren(...parts);
+    const rowsDrawn = svg.querySelectorAll(".seq__row");
+    if (rowsDrawn.length) rowsDrawn[rowsDrawn.length - 1].setAttribute("tabindex", "0");
+    lightChain();
+  }
+
+  // Everything linked to `chain` by causation ids: what caused it, and what it caused.
+  function lightChain() {
+    const lines = [...document.querySelectorAll("#sim-log-lines .log__entry[data-id]")];
+    const lit = new Set();
+    if (chain) {
+      const causeOf = new Map(lines.map((li) => [li.dataset.id, li.dataset.cause]));
+      for (let id = chain; id && !lit.has(id); id = causeOf.get(id)) lit.add(id);
+      let grew = true;
+      while (grew) {
+        grew = false;
+        for (const [id, cause] of causeOf) {
+          if (cause && lit.has(cause) && !lit.has(id)) {
+            lit.add(id);
+            grew = true;
+          }
+        }
+      }
+    }
+    for (const element of document.querySelectorAll(".seq__row, #sim-log-lines .log__entry[data-id]")) {
+      element.classList.toggle("is-chain", lit.has(element.dataset.id));
+      if (element.matches(".seq__row")) element.setAttribute("aria-pressed", String(element.dataset.id === chain));
+    }
+  }
+
+  function pick(id) {
+    chain = chain === id ? null : id;
+    lightChain();
+  }
+
+  function showView(tab) {
+    for (const other of document.querySelectorAll(".stage__tab")) {
+      const on = other === tab;
+      other.setAttribute("aria-selected", String(on));
+      other.setAttribute("tabindex", on ? "0" : "-1");
+      document.getElementById(other.dataset.view).hidden = !on;
+    }
+    drawSequence();
+  }
+
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest ? event.target : null;
+    if (!target) return;
+    const tab = target.closest(".stage__tab");
+    if (tab) showView(tab);
+    const row = target.closest(".seq__row");
+    const line = target.closest("#sim-log-lines .log__entry[data-id]");
+    if (row || line) pick((row || line).dataset.id);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const tab = event.target.closest && event.target.closest(".stage__tab");
+    if (tab && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      const tabs = [...document.querySelectorAll(".stage__tab")];
+      const next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus();
+      showView(next);
+      event.preventDefault();
+      return;
+    }
+    const row = event.target.closest && event.target.closest(".seq__row");
+    if (!row) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const rows = [...row.ownerSVGElement.querySelectorAll(".seq__row")];
+      const next = rows[rows.indexOf(row) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (next) {
+        row.setAttribute("tabindex", "-1");
+        next.setAttribute("tabindex", "0");
+        next.focus();
+      }
+      event.preventDefault();
+    } else if (event.key === "Enter" || event.key === " ") {
+      pick(row.dataset.id);
+      event.preventDefault();
+    }
+  });
+
   function scrollLog() {
     const log = document.querySelector(".log__scroll");
     if (log) log.scrollTop = log.scrollHeight;
@@ -388,6 +559,8 @@
     (frame.routes || []).forEach(animate);
     scrollLog();
     narrate();
+    drawSequence();
+    lightChain();
     if (frame.type === "steps" || frame.type === "state") hint();
     keepFocus();
     revealQuestion();

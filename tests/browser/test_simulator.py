@@ -736,3 +736,42 @@ class TestPalette:
         expect(page.locator(".transport__status")).to_have_attribute("data-status", "playing")
         expect(hint).to_be_empty()
         page.watch.assert_clean()
+
+
+class TestSequence:
+    def test_one_arrow_per_delivery_and_a_selected_arrow_lights_its_causes(self, page):
+        scenario = load_scenario("order-flow")
+        run = scenario.run()
+        deliveries = [r for r in run.trace if r.step in ("delivered", "redelivered")]
+        subscriptions = len(run.world.topics[run.world.topic_of("OrderPlaced")])
+        open_simulator(page, "/simulator/?scenario=order-flow")
+        skip_prediction(page)
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        page.get_by_role("tab", name="Sequence").click()
+        expect(page.locator("#sim-sequence")).to_be_visible()
+        expect(page.locator("#sim-picture")).to_be_hidden()
+        arrows = page.locator(".seq__row--event .seq__arrow, .seq__row--command .seq__arrow")
+        expect(arrows).to_have_count(len(deliveries))
+        fan_out = page.locator(".seq__row--event", has_text="OrderPlaced").first
+        expect(fan_out.locator(".seq__arrow")).to_have_count(subscriptions)
+        for row in page.locator(".seq__row--command").all():
+            expect(row.locator(".seq__arrow")).to_have_count(1)
+        expect(page.locator(".seq__row--reply .seq__arrow")).not_to_have_count(0)
+
+        # ProcessPayment was caused by OrderPlaced, itself caused by PlaceOrder.
+        payment = page.locator(".seq__row--command", has_text="ProcessPayment").first
+        payment.focus()
+        page.keyboard.press("Enter")
+        expect(payment).to_have_attribute("aria-pressed", "true")
+        lit = page.locator("#sim-log-lines .log__entry.is-chain")
+        for name in ("PlaceOrder", "OrderPlaced", "ProcessPayment", "PaymentCompleted"):
+            expect(lit.filter(has_text=name).first).to_be_visible()
+        viewport_shot(page, "sequence-laptop")
+        # A log line selects its chain too; selecting it again clears it.
+        line = page.locator("#sim-log-lines .log__entry", has_text="sends the command PlaceOrder")
+        line.first.click()
+        line.first.click()
+        expect(lit).to_have_count(0)
+        page.watch.assert_clean()
