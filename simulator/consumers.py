@@ -58,6 +58,8 @@ INLINE_REPLAY = 50
 # each transaction first gathers what arrives within GATHER_S: a bigger batch, fewer of them.
 GATHER_S = 0.05
 writer = per_loop(lambda: GroupCommit(sandboxes.write_together, gather_s=GATHER_S))
+# "Next event" steps a run on until one is published; a run that publishes nothing stops here.
+NEXT_STEP_LIMIT = 500
 
 
 @cache
@@ -231,7 +233,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self._back_to_now()
         runner.pause()
         shown = len(trace)
-        for _ in range(sandboxes.MAX_INPUTS):
+        for _ in range(NEXT_STEP_LIMIT):
             before = len(trace)
             if not runner.step() or any(r.step in wanted for r in trace.since(before)):
                 break
@@ -275,7 +277,11 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             await self._back_to_now(always=True)
             return
         self.cursor = seq
-        past = sandboxes.engine_at(self.sandbox, engine, engine.trace[seq].t)
+        instant = engine.trace[seq].t
+        if len(engine.inputs) <= INLINE_REPLAY:
+            past = sandboxes.engine_at(engine, instant)
+        else:  # as for parking: a long replay would hold up every other socket
+            past = await asyncio.to_thread(sandboxes.engine_at, engine, instant)
         text = state_text(
             self.sandbox,
             Runner(past, emit=None),

@@ -52,18 +52,21 @@ def _services(runner: Runner) -> list[dict[str, Any]]:
 
 def _view(runner: Runner) -> dict[str, Any]:
     services = runner.engine.state_view()["services"]
-    return {
-        "services": {
-            service_id(name): {
-                "online": s["online"],
-                "slow": s["slow"],
-                "instances": s["instances"],
-                "buffered": s["buffered"],
-                "topics": [topic_id(topic) for topic in s["subscriptions"]],
-            }
-            for name, s in services.items()
+    world = runner.engine.world
+    view = {}
+    for name, s in services.items():
+        view[service_id(name)] = {
+            "online": s["online"],
+            "slow": s["slow"],
+            "instances": s["instances"],
+            "buffered": s["buffered"],
         }
-    }
+        # The diagram draws the world's subscriptions; only those taken during the run (a late
+        # subscriber) need saying, and most frames have none.
+        joined = [t for t in s["subscriptions"] if t not in world.subscriptions_of.get(name, ())]
+        if joined:
+            view[service_id(name)]["topics"] = [topic_id(topic) for topic in joined]
+    return {"services": view}
 
 
 def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
@@ -209,7 +212,6 @@ class _Panels:
             "cursor": self.timeline.cursor,
             "live_length": self.timeline.live_length,
             "can_undo": self.timeline.can_undo,
-            "next_kinds": NEXT_KINDS,
         }
         key = (
             "transport",

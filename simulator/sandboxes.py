@@ -48,7 +48,7 @@ def engine_for(sandbox: Sandbox) -> Engine:
     return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
 
 
-def engine_at(sandbox: Sandbox, engine: Engine, instant: int) -> Engine:
+def engine_at(engine: Engine, instant: int) -> Engine:
     """A copy of `engine` as it stood at `instant`: its inputs up to then, replayed."""
     return Engine.from_inputs(
         [i for i in engine.inputs if i["at"] <= instant],

@@ -1,7 +1,8 @@
 // Decorates the simulator: moves tokens along the diagram's routes for each record the server
-// sends, reflects service states on the diagram, keeps the stage in view and the log scrolled,
-// and adds keyboard shortcuts. The log, rendered by the server, stays the source of truth;
-// nothing here decides the flow.
+// sends, reflects service states on the diagram, opens a service's panel from its node, draws
+// the sequence view from the log lines, keeps the stage in view and the log scrolled, and adds
+// keyboard shortcuts. The log, rendered by the server, stays the source of truth; nothing here
+// decides the flow.
 (() => {
   const SVG = "http://www.w3.org/2000/svg";
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -183,8 +184,8 @@
           slot.classList.toggle("slot--off", Number(slot.dataset.slot) > state.instances);
         }
         drawWaiting(node, state.buffered);
-        // A subscription line is drawn only while the service holds that subscription.
-        for (const edge of svg.querySelectorAll(`.edge--subscription[data-target="${CSS.escape(id)}"]`)) {
+        // A subscription the service may take during the run is drawn once it has taken it.
+        for (const edge of svg.querySelectorAll(`.edge[data-later][data-target="${CSS.escape(id)}"]`)) {
           edge.classList.toggle("edge--off", !(state.topics || []).includes(edge.dataset.source));
         }
       }
@@ -302,10 +303,11 @@
     // they leave one topic together, whatever small delays each subscription adds.
     const rows = [];
     const fanOut = new Map();
-    for (const li of document.querySelectorAll("#sim-log-lines .log__entry[data-id]")) {
+    for (const li of document.querySelectorAll("#sim-log-lines .log__entry[data-to]")) {
       if (!ARROWS.has(li.dataset.step)) continue;
-      const row = { data: li.dataset, receivers: li.dataset.to.split("|") };
-      if (li.dataset.kind === "event" && li.dataset.step === "delivered") {
+      const kind = li.classList.contains("log__entry--event") ? "event" : "command";
+      const row = { data: li.dataset, kind, receivers: li.dataset.to.split("|") };
+      if (kind === "event" && li.dataset.step === "delivered") {
         const first = fanOut.get(li.dataset.id);
         if (first) {
           first.receivers.push(...row.receivers);
@@ -320,25 +322,32 @@
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height));
-    const parts = [
-      svgEl("defs", {}),
-    ];
-    parts[0].append(
-      Object.assign(svgEl("marker", { id: "seq-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }), {}),
-    );
-    parts[0].firstChild.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }));
+    const marker = svgEl("marker", {
+      id: "seq-arrow",
+      viewBox: "0 0 10 10",
+      refX: 9,
+      refY: 5,
+      markerWidth: 8,
+      markerHeight: 8,
+      markerUnits: "userSpaceOnUse",
+      orient: "auto-start-reverse",
+    });
+    marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }));
+    const defs = svgEl("defs", {});
+    defs.append(marker);
+    const parts = [defs];
     lanes.forEach((name, i) => {
       const x = LANE / 2 + i * LANE;
       parts.push(svgEl("text", { x, y: 18, class: "seq__lane-name" }, name));
       parts.push(svgEl("line", { x1: x, y1: 26, x2: x, y2: height, class: "seq__lane" }));
     });
-    rows.forEach(({ data, receivers: all }, i) => {
+    rows.forEach(({ data, kind: sort, receivers: all }, i) => {
       const y = 44 + i * ROW;
       const from = laneX(data.from);
       const receivers = all.filter((name) => laneX(name) !== null);
       if (from === null || !receivers.length) return;
       const reply = data.step === "replied" || data.step === "rejected";
-      const kind = reply ? "reply" : data.kind;
+      const kind = reply ? "reply" : sort;
       const row = svgEl("g", {
         class: `seq__row seq__row--${kind}`,
         role: "button",
