@@ -177,7 +177,8 @@
       for (const [id, state] of Object.entries(view.services)) {
         const node = nodeOf(svg, id);
         if (!node) continue;
-        node.setAttribute("aria-label", describe(node, state));
+        const button = node.querySelector(".node__button");
+        if (button) button.setAttribute("aria-label", describe(node, state));
         node.classList.toggle("node--offline", !state.online);
         node.classList.toggle("node--slow", state.slow);
         for (const slot of node.querySelectorAll("[data-slot]")) {
@@ -195,14 +196,16 @@
   // -- controls on the nodes: select a service to open its panel ----------------------------
 
   let selected = null;
+  const BUTTONS = '.node__button[role="button"]';
 
   function showPanels() {
     for (const panel of document.querySelectorAll(".node-panel")) {
       panel.hidden = panel.dataset.service !== selected;
     }
-    for (const node of document.querySelectorAll('.node[role="button"]')) {
-      node.setAttribute("aria-expanded", String(node.dataset.node === selected));
-      node.classList.toggle("node--selected", node.dataset.node === selected);
+    for (const button of document.querySelectorAll(BUTTONS)) {
+      const id = button.parentNode.dataset.node;
+      button.setAttribute("aria-expanded", String(id === selected));
+      button.parentNode.classList.toggle("node--selected", id === selected);
     }
   }
 
@@ -224,19 +227,19 @@
     showPanels();
     const svg = diagram();
     const node = svg && nodeOf(svg, id);
-    if (node) node.focus();
+    if (node) node.querySelector(".node__button").focus();
   }
 
   // Arrow keys move to the nearest service in that direction; one node at a time is in the
   // Tab order, the one last visited.
   const DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
-  function neighbour(node, [dx, dy]) {
-    const from = point(node);
+  function neighbour(button, [dx, dy]) {
+    const from = point(button.parentNode);
     let best = null;
     let bestScore = Infinity;
-    for (const other of node.ownerSVGElement.querySelectorAll('.node[role="button"]')) {
-      if (other === node) continue;
-      const to = point(other);
+    for (const other of button.ownerSVGElement.querySelectorAll(BUTTONS)) {
+      if (other === button) continue;
+      const to = point(other.parentNode);
       const along = (to.x - from.x) * dx + (to.y - from.y) * dy;
       if (along <= 0) continue;
       const across = Math.abs((to.x - from.x) * dy) + Math.abs((to.y - from.y) * dx);
@@ -249,28 +252,29 @@
     return best;
   }
 
-  function moveTo(node) {
-    for (const other of node.ownerSVGElement.querySelectorAll('.node[role="button"]')) {
-      other.setAttribute("tabindex", other === node ? "0" : "-1");
+  function moveTo(button) {
+    for (const other of button.ownerSVGElement.querySelectorAll(BUTTONS)) {
+      other.setAttribute("tabindex", other === button ? "0" : "-1");
     }
-    node.focus();
+    button.focus();
   }
 
   document.addEventListener("click", (event) => {
-    const node = event.target.closest && event.target.closest('.node[role="button"]');
-    if (node) select(node.dataset.node);
+    // The whole box opens the panel, its instance slots included.
+    const node = event.target.closest && event.target.closest(".node");
+    if (node && node.querySelector(BUTTONS)) select(node.dataset.node);
     if (event.target.closest && event.target.closest("[data-close-panel]")) closePanel();
   });
 
   document.addEventListener("keydown", (event) => {
-    const node = event.target.closest && event.target.closest('.node[role="button"]');
-    if (node && DIRECTIONS[event.key]) {
+    const button = event.target.closest && event.target.closest(BUTTONS);
+    if (button && DIRECTIONS[event.key]) {
       event.preventDefault();
-      const next = neighbour(node, DIRECTIONS[event.key]);
+      const next = neighbour(button, DIRECTIONS[event.key]);
       if (next) moveTo(next);
-    } else if (node && (event.key === "Enter" || event.key === " ")) {
+    } else if (button && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      select(node.dataset.node, { focusPanel: true });
+      select(button.parentNode.dataset.node, { focusPanel: true });
     } else if (event.key === "Escape" && selected && event.target.closest && event.target.closest(".node-panel")) {
       closePanel();
     }

@@ -275,8 +275,9 @@ def tab_to(page, target, *, backwards: bool = False, limit: int = 200) -> None:
 
 NODE_FOCUSED = """() => {
   const e = document.activeElement;
-  return e && e.matches('.node[role="button"]') && e.checkVisibility()
-    ? {id: e.dataset.node, x: +e.dataset.cx, y: +e.dataset.cy} : null;
+  if (!e || !e.matches('.node__button[role="button"]') || !e.checkVisibility()) return null;
+  const node = e.parentNode;
+  return {id: node.dataset.node, x: +node.dataset.cx, y: +node.dataset.cy};
 }"""
 
 
@@ -414,10 +415,9 @@ class TestKeyboardOnly:
         expect(email.get_by_role("button", name="Slow")).to_have_attribute("aria-pressed", "true")
         page.keyboard.press("Escape")
         expect(email).to_be_hidden()
-        expect(page.locator(".diagram--wide [data-node=svc-email]")).to_be_focused()
-        expect(page.locator(".diagram--wide [data-node=svc-email]")).to_have_attribute(
-            "aria-label", re.compile("Email: offline, slow")
-        )
+        email_node = page.locator(".diagram--wide [data-node=svc-email] .node__button")
+        expect(email_node).to_be_focused()
+        expect(email_node).to_have_attribute("aria-label", re.compile("Email: offline, slow"))
         select_node(page, "svc-payment")
         instances = page.locator("#row-svc-payment").get_by_label("Instances of Payment")
         tab_to(page, instances)
