@@ -8,6 +8,7 @@
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   let speed = 1;
   let lastView = null;
+  let lastLength = 0;
 
   // Two drawings of one world are in the page (wide and tall); the screen's width picks one.
   function diagram() {
@@ -33,20 +34,36 @@
     return node.querySelector(`[data-slot="${CSS.escape(number || "1")}"]`);
   }
 
+  // What the last instant did stays drawn (highlights, and tokens where they arrived) until the
+  // next instant is shown: a run stopped at a pause still shows who got what.
+  let shown = [];
+  let instant = 0; // counts the instants shown, so a token still flying from an older one lands and goes
+
+  function keep(element, name) {
+    if (name) element.classList.add(name);
+    shown.push([element, name]);
+  }
+
+  function forget() {
+    instant += 1;
+    for (const [element, name] of shown) {
+      if (name) element.classList.remove(name);
+      else element.remove();
+    }
+    shown = [];
+  }
+
   function flash(element, step) {
     if (!element) return;
     const name = `node--flash-${step}`;
     element.classList.remove(name);
     // Restart the highlight even when the same step repeats quickly.
     void element.getBoundingClientRect();
-    element.classList.add(name);
-    window.setTimeout(() => element.classList.remove(name), 1400 / speed);
+    keep(element, name);
   }
 
   function light(edge) {
-    if (!edge) return;
-    edge.classList.add("edge--lit");
-    window.setTimeout(() => edge.classList.remove("edge--lit"), 1600 / speed);
+    if (edge) keep(edge, "edge--lit");
   }
 
   function token(route) {
@@ -98,10 +115,7 @@
     // A command handed to a handler lands on the instance that took it.
     const handOver = route.kind === "command" && ["delivered", "redelivered"].includes(route.step);
     const slot = handOver ? slotOf(to, route.instance) : null;
-    if (slot) {
-      slot.classList.add("slot--took");
-      window.setTimeout(() => slot.classList.remove("slot--took"), 1800 / speed);
-    }
+    if (slot) keep(slot, "slot--took");
     const { edge, points } = from && to ? path(svg, route.source, route.target) : { edge: null };
     light(edge);
     if (!route.moves || !from || !to || reduceMotion.matches) {
@@ -114,20 +128,20 @@
     const layer = svg.querySelector(".diagram__tokens");
     const item = token(route);
     layer.append(item);
-    const travel = 900 / speed;
-    // A copy waits where it arrived for a moment, so that the copies of one event can be
-    // counted at their subscribers before they fade.
-    const linger = route.step === "delivered" || route.step === "buffered" ? 900 / speed : 150;
     const frames = stops.map((p, i) => ({
       transform: `translate(${p.x}px, ${p.y}px)`,
       opacity: route.step === "dropped" && i === stops.length - 1 ? 0 : 1,
-      offset: (i / (stops.length - 1)) * (travel / (travel + linger)),
     }));
-    const last = stops[stops.length - 1];
-    frames.push({ transform: `translate(${last.x}px, ${last.y}px)`, opacity: 0.2, offset: 1 });
-    const motion = item.animate(frames, { duration: travel + linger, easing: "linear", fill: "forwards" });
+    // A token stays where it arrived, so the copies of one event can be counted at their
+    // subscribers; the next instant clears them.
+    const motion = item.animate(frames, { duration: 900 / speed, easing: "ease-in-out", fill: "forwards" });
+    const born = instant;
     motion.finished.then(() => {
-      item.remove();
+      if (born !== instant) {
+        item.remove();
+        return;
+      }
+      keep(item);
       flash(slot || to, route.step);
     }, () => item.remove());
   }
@@ -569,6 +583,9 @@
     if (box && frame.type === "steps") box.textContent = "";
     applyView(frame.view);
     showPanels();
+    // A new instant, or a run started over or looked back at: the last instant's marks go.
+    if ((frame.routes && frame.routes.length) || (frame.length || 0) < lastLength) forget();
+    if (typeof frame.length === "number") lastLength = frame.length;
     (frame.routes || []).forEach(animate);
     scrollLog();
     narrate();
