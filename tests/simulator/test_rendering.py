@@ -158,3 +158,14 @@ def test_a_finished_guided_run_offers_a_replay_and_shows_its_question():
     assert status_of(content) == "finished"
     assert ">Replay<" in content
     assert not re.search(r'<section id="sim-question"[^>]* hidden', content)
+
+
+def test_the_view_names_only_the_subscriptions_taken_during_the_run():
+    sandbox = Sandbox(owner="")
+    runner = runner_for(sandbox)
+    view = render_state(sandbox, runner, full=False)["view"]["services"]
+    assert all("topics" not in state for state in view.values())
+    runner.engine.apply({"action": "subscribe", "service": "Loyalty", "catch_up": False})
+    view = render_state(sandbox, runner, full=False)["view"]["services"]
+    assert view["svc-loyalty"]["topics"] == ["topic-order-events"]
+    assert "topics" not in view["svc-email"]
