@@ -342,7 +342,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def on_share(self):
         """A link to a read-only replay of this very run, for the learner to pass on."""
         runner = await self._wake()
-        token = sandboxes.share_token(self.sandbox, runner.engine)
+        token = sandboxes.share_token(self.sandbox, runner.engine, runner.scheduled)
         await self.send_json({"type": "share", "content": render_share(token)})
 
     async def on_input(self, action, fields):

@@ -61,13 +61,15 @@ def engine_at(engine: Engine, instant: int) -> Engine:
 SHARE_SALT = "simulator.share"
 
 
-def share_token(sandbox: Sandbox, engine: Engine) -> str:
+def share_token(sandbox: Sandbox, engine: Engine, scheduled: list[dict] = ()) -> str:
     """A signed, compressed text that rebuilds exactly this run: scenario, seed and inputs.
 
-    Signed so that a replay page only ever plays what this site produced; the inputs include
-    the scenario's own, as the engine applied them, each with its virtual time.
+    Signed so that a replay page only ever plays what this site produced. The inputs are those
+    the engine applied (the scenario's own among them) and the scenario's still to come, each
+    with its virtual time, so a run shared before its end replays to the same end.
     """
-    data = {"scenario": sandbox.scenario, "seed": sandbox.seed, "inputs": list(engine.inputs)}
+    inputs = [*engine.inputs, *(dict(i) for i in scheduled)]
+    data = {"scenario": sandbox.scenario, "seed": sandbox.seed, "inputs": inputs}
     return signing.dumps(data, salt=SHARE_SALT, compress=True)
 
 

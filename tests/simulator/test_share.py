@@ -55,6 +55,21 @@ async def test_a_shared_link_replays_exactly_this_run():
     await replay.disconnect()
 
 
+async def test_a_run_shared_before_it_ends_replays_to_the_same_end():
+    cookie, _ = await learner_session()
+    tab, _ = await open_tab(cookie, "/ws/simulator/?scenario=late-subscriber")
+    await request(tab, {"action": "predict", "skip": True}, "state")
+    token = await shared_token(tab)  # nothing played yet: every input is still to come
+    original = await finish(tab)
+    await tab.disconnect()
+
+    replay, _ = await open_tab(cookie, f"/ws/simulator/?replay={quote(token)}")
+    replayed = await finish(replay)
+    assert log_lines(replayed) == log_lines(original)
+    assert "Loyalty subscribes" in replayed["content"]
+    await replay.disconnect()
+
+
 @pytest.mark.parametrize(
     "frame",
     [
