@@ -739,7 +739,9 @@ class TestPalette:
 
 
 class TestSequence:
-    def test_one_arrow_per_delivery_and_a_selected_arrow_lights_its_causes(self, page):
+    def test_one_arrow_per_delivery_and_a_selected_arrow_lights_its_causes(
+        self, page, assert_accessible
+    ):
         scenario = load_scenario("order-flow")
         run = scenario.run()
         deliveries = [r for r in run.trace if r.step in ("delivered", "redelivered")]
@@ -769,6 +771,7 @@ class TestSequence:
         for name in ("PlaceOrder", "OrderPlaced", "ProcessPayment", "PaymentCompleted"):
             expect(lit.filter(has_text=name).first).to_be_visible()
         viewport_shot(page, "sequence-laptop")
+        assert_accessible(page)
         # A log line selects its chain too; selecting it again clears it.
         line = page.locator("#sim-log-lines .log__entry", has_text="sends the command PlaceOrder")
         line.first.click()
