@@ -29,6 +29,7 @@ from simulator.rendering import (
     NEXT_KINDS,
     Timeline,
     first_state,
+    gated,
     known_first_state,
     render_error,
     render_share,
@@ -336,7 +337,7 @@ class SimulatorConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send_state(full=False)
 
     def _check_predicted(self) -> None:
-        if self.sandbox.scenario and self.sandbox.prediction is None:
+        if gated(self.sandbox):
             raise DomainError("Make your prediction first, or skip it: the run waits for it.")
 
     async def on_share(self):

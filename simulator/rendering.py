@@ -76,9 +76,23 @@ def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
     return [pause.text for pause in scenario.pauses_at_now(runner.engine)]
 
 
+def _prediction(sandbox: Sandbox, scenario: Scenario | None) -> int | None:
+    """The stored prediction, if it still names a choice: a question rewritten since with fewer
+    choices asks again rather than point past its end."""
+    p = sandbox.prediction
+    if scenario is None or p is None or p >= len(scenario.question.choices):
+        return None
+    return p
+
+
 def _gated(sandbox: Sandbox, scenario: Scenario | None) -> bool:
     """Play waits: a guided scenario asks for a prediction before it runs."""
-    return scenario is not None and sandbox.prediction is None
+    return scenario is not None and _prediction(sandbox, scenario) is None
+
+
+def gated(sandbox: Sandbox) -> bool:
+    """True while a guided scenario waits for the learner's prediction."""
+    return _gated(sandbox, scenario_of(sandbox))
 
 
 def _predicted(scenario: Scenario | None, prediction: int | None) -> str:
@@ -110,9 +124,9 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
         "scenario": scenario,
         "guided": scenario is not None,
         "gated": _gated(sandbox, scenario),
-        "prediction": sandbox.prediction,
-        "predicted": _predicted(scenario, sandbox.prediction),
-        "debrief": _debrief(scenario, sandbox.prediction, runner),
+        "prediction": _prediction(sandbox, scenario),
+        "predicted": _predicted(scenario, _prediction(sandbox, scenario)),
+        "debrief": _debrief(scenario, _prediction(sandbox, scenario), runner),
         "pause_notes": _pause_notes(scenario, runner),
         "playing": runner.playing,
         "finished": runner.finished(),
@@ -171,7 +185,7 @@ class _Panels:
         self.timeline = timeline or Timeline(None, len(engine.trace), False)
         # A look back at the past is never the end of the run, whatever is left to happen then.
         self.finished = runner.finished() and self.timeline.cursor is None
-        self.prediction = sandbox.prediction
+        self.prediction = _prediction(sandbox, self.scenario)
         self.gated = _gated(sandbox, self.scenario)
         self.key = (
             self.scenario,

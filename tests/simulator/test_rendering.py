@@ -169,3 +169,11 @@ def test_the_view_names_only_the_subscriptions_taken_during_the_run():
     view = render_state(sandbox, runner, full=False)["view"]["services"]
     assert view["svc-loyalty"]["topics"] == ["topic-order-events"]
     assert "topics" not in view["svc-email"]
+
+
+def test_a_prediction_past_the_end_of_a_rewritten_question_is_asked_again():
+    choices = load_scenario("order-flow").question.choices
+    sandbox = Sandbox(owner="", scenario="order-flow", seed=0, prediction=len(choices))
+    content = render_state(sandbox, runner_for(sandbox), full=False)["content"]
+    assert status_of(content) == "waiting"
+    assert 'id="predict-title"' in content
