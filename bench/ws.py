@@ -387,6 +387,8 @@ class Client:
 
         if length:
             await act({"action": "reset"})
+        # A guided scenario waits for a prediction before it plays; a reset keeps it.
+        await act({"action": "predict", "skip": True})
         await act({"action": "play"})
         while True:
             if length >= self.final_length:

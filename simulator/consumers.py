@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from functools import cache, partial
+from urllib.parse import unquote
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
@@ -24,10 +25,15 @@ from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
 from simulator.frames import FrameError, RateLimiter, decode
 from simulator.group_commit import GroupCommit, per_loop
+from simulator.models import PREDICTION_SKIPPED, Sandbox
 from simulator.rendering import (
+    NEXT_KINDS,
+    Timeline,
     first_state,
+    gated,
     known_first_state,
     render_error,
+    render_share,
     state_text,
     steps_text,
     with_lateness,
@@ -55,6 +61,8 @@ INLINE_REPLAY = 50
 # fewer of them; a write somebody waits for (an input's) goes without gathering.
 GATHER_S = 0.05
 writer = per_loop(lambda: GroupCommit(sandboxes.write_together, gather_s=GATHER_S))
+# "Next event" steps a run on until one is published; a run that publishes nothing stops here.
+NEXT_STEP_LIMIT = 500
 
 
 @cache
@@ -89,6 +97,14 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         self.park_timer: asyncio.TimerHandle | None = None
         self.parking: asyncio.Task | None = None
         self.saving: asyncio.Future | None = None  # this socket's last save, queued
+        # The record the learner is looking back at (None: the present), and what the last
+        # fork discarded, kept so that it can be undone: (inputs, until, scheduled).
+        self.cursor: int | None = None
+        self.undo: tuple[list, int, list] | None = None
+        self.replay = self._query("replay")
+        if self.replay is not None:
+            await self._open_replay()
+            return
         owner = sandboxes.owner_for_scope(self.scope)
         # Another tab of this learner may have just saved: read the row after that save.
         await writer().flushed()
@@ -160,17 +176,22 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send_state()
 
     async def on_play(self):
+        self._check_predicted()
+        await self._back_to_now()
         runner = await self._wake()
         runner.play()
         await self.send_state(full=False)
 
     async def on_pause(self):
+        await self._back_to_now()
         runner = await self._wake()
         runner.pause()
         await self.send_state(full=False)
         self._save()
 
     async def on_step(self):
+        self._check_predicted()
+        await self._back_to_now()
         runner = await self._wake()
         runner.pause()
         shown = len(runner.engine.trace)
@@ -179,24 +200,74 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         self._save()
 
     async def on_speed(self, value):
+        await self._back_to_now()
         runner = await self._wake()
         runner.set_speed(value)
         await self.send_state(full=False)
 
     async def on_reset(self):
+        if self.replay is not None:
+            await self._saved()
+            if self.runner is not None:
+                await self.runner.stop()
+            self.cursor = self.undo = None
+            self.sandbox = sandboxes.sandbox_from_share(self.replay)
+            await self._start()
+            await self.send_state()
+            return
         await self._load(self.sandbox.scenario or None)
         await self.send_state()
 
     async def on_scenario(self, name=None):
+        self._check_writable()
         await self._load(name or None)
         await self.send_state()
 
     async def on_seek(self, seq):
-        """Rewinds to the instant of record `seq`; inputs made after it are discarded (a fork)."""
-        engine = (await self._wake()).engine
-        if not 0 <= seq < len(engine.trace):
-            raise DomainError(f"There is no step {seq}; the trace has {len(engine.trace)}.")
-        instant = engine.trace[seq].t
+        """Shows the run as it stood at record `seq`. Nothing is discarded: the present is one
+        step of the timeline away, and only on_fork carries on from the moment shown."""
+        runner = await self._wake()
+        if not 0 <= seq < len(runner.engine.trace):
+            raise DomainError(f"There is no step {seq}; the trace has {len(runner.engine.trace)}.")
+        runner.pause()
+        await self._look_at(seq)
+
+    async def on_now(self):
+        await self._back_to_now(always=True)
+
+    async def on_next(self, kind):
+        """Moves to the next event published (or message delivered): along the trace when there
+        is one ahead, else by stepping the run on until one happens."""
+        runner = await self._wake()
+        wanted = NEXT_KINDS[kind]
+        trace = runner.engine.trace
+        start = len(trace) if self.cursor is None else self.cursor + 1
+        ahead = next((r.seq for r in trace.since(start) if r.step in wanted), None)
+        if ahead is not None:
+            runner.pause()
+            await self._look_at(ahead)
+            return
+        self._check_predicted()
+        await self._back_to_now()
+        runner.pause()
+        shown = len(trace)
+        for _ in range(NEXT_STEP_LIMIT):
+            before = len(trace)
+            if not runner.step() or any(r.step in wanted for r in trace.since(before)):
+                break
+        await self.send_steps(shown)
+        self._save()
+
+    async def on_fork(self):
+        """Carries on from the moment shown: what happened after it is discarded (undoably)."""
+        self._check_writable()
+        if self.cursor is None:
+            raise DomainError("Move back along the timeline first: a fork starts in the past.")
+        runner = await self._wake()
+        engine = runner.engine
+        instant = engine.trace[self.cursor].t
+        self.undo = (list(engine.inputs), engine.now, [dict(i) for i in runner.scheduled])
+        self.cursor = None
         await self._saved()  # a save still on its way would write over the fork made here
         self.sandbox.inputs = [i for i in engine.inputs if i["at"] <= instant]
         self.sandbox.until = instant
@@ -204,6 +275,53 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         await self._start(scheduled=sandboxes.scenario_inputs_after(self.sandbox, instant))
         await self._store(self.runner, chosen=True)
         await self.send_state()
+
+    async def on_undo_fork(self):
+        if self.undo is None:
+            raise DomainError("There is no fork to undo.")
+        await self._wake()
+        (inputs, until, scheduled), self.undo = self.undo, None
+        self.cursor = None
+        await self._saved()
+        self.sandbox.inputs, self.sandbox.until = inputs, until
+        await self.runner.stop()
+        await self._start(scheduled=scheduled)
+        await self.send_state()
+        self._save(chosen=True)
+
+    async def _look_at(self, seq: int) -> None:
+        engine = self.runner.engine
+        if seq == len(engine.trace) - 1:
+            await self._back_to_now(always=True)
+            return
+        self.cursor = seq
+        instant = engine.trace[seq].t
+        if len(engine.inputs) <= INLINE_REPLAY:
+            past = sandboxes.engine_at(engine, instant)
+        else:  # as for parking: a long replay would hold up every other socket
+            past = await asyncio.to_thread(sandboxes.engine_at, engine, instant)
+        text = state_text(
+            self.sandbox,
+            Runner(past, emit=None),
+            full=True,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
+        await self.send(text_data=text)
+
+    async def _back_to_now(self, *, always: bool = False) -> None:
+        """Leaves a look at the past: the page gets the present whole again."""
+        if self.cursor is None and not always:
+            return
+        self.cursor = None
+        await self._wake()
+        await self.send_state()
+
+    def _timeline(self) -> Timeline | None:
+        if self.cursor is None and self.undo is None:
+            return None
+        length = len(self.runner.engine.trace)
+        return Timeline(self.cursor, length, self.undo is not None)
 
     async def on_answer(self, choice):
         scenario = sandboxes.scenario_of(self.sandbox)
@@ -213,9 +331,41 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         if not 0 <= choice < len(question.choices):
             raise DomainError("That is not one of the answers.")
         correct = question.grade(choice, (await self._wake()).engine)
-        await self.send_state(full=False, answer={"choice": choice, "correct": correct})
+        feedback = question.feedback[choice] if question.feedback else ""
+        answer = {"choice": choice, "correct": correct, "feedback": feedback}
+        await self.send_state(full=False, answer=answer)
+
+    async def on_predict(self, choice=None, skip=False):
+        """Keeps the learner's prediction (or their choice to skip it); Play waits for one."""
+        self._check_writable()
+        scenario = sandboxes.scenario_of(self.sandbox)
+        if scenario is None:
+            raise DomainError("Only a guided scenario asks for a prediction.")
+        if skip is not True and (
+            not isinstance(choice, int)
+            or isinstance(choice, bool)
+            or not 0 <= choice < len(scenario.question.choices)
+        ):
+            raise DomainError("That is not one of the answers.")
+        prediction = PREDICTION_SKIPPED if skip is True else choice
+        await self._wake()
+        self.sandbox.prediction = prediction
+        self._queue_write(partial(sandboxes.store_prediction, self.sandbox, prediction))
+        await self.send_state(full=False)
+
+    def _check_predicted(self) -> None:
+        if gated(self.sandbox):
+            raise DomainError("Make your prediction first, or skip it: the run waits for it.")
+
+    async def on_share(self):
+        """A link to a read-only replay of this very run, for the learner to pass on."""
+        runner = await self._wake()
+        token = sandboxes.share_token(self.sandbox, runner.engine, runner.scheduled)
+        await self.send_json({"type": "share", "content": render_share(token)})
 
     async def on_input(self, action, fields):
+        self._check_writable()
+        await self._back_to_now()
         runner = await self._wake()
         engine = runner.engine
         if len(engine.inputs) >= sandboxes.MAX_INPUTS:
@@ -247,7 +397,14 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     async def send_state(self, *, full: bool = True, answer: dict | None = None) -> None:
         if self.gone:
             return
-        text = state_text(self.sandbox, self.runner, full=full, answer=answer, memo=self.rendered)
+        text = state_text(
+            self.sandbox,
+            self.runner,
+            full=full,
+            answer=answer,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
         self.shown = len(self.runner.engine.trace)
         await self.send(text_data=text)
 
@@ -256,7 +413,14 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     ) -> None:
         if self.gone:
             return
-        text = steps_text(self.sandbox, self.runner, since, full=full, memo=self.rendered)
+        text = steps_text(
+            self.sandbox,
+            self.runner,
+            since,
+            full=full,
+            memo=self.rendered,
+            timeline=self._timeline(),
+        )
         self.shown = len(self.runner.engine.trace)
         if scheduled is not None:
             # Taken after rendering, just before the frame leaves, so that a slow render counts
@@ -279,12 +443,33 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     # -- helpers ----------------------------------------------------------------------------
 
     def _requested_scenario(self) -> str | None:
+        return self._query("scenario")
+
+    def _query(self, wanted: str) -> str | None:
         query = self.scope.get("query_string", b"").decode(errors="replace")
         for part in query.split("&"):
             key, _, value = part.partition("=")
-            if key == "scenario":
-                return value
+            if key == wanted:
+                return unquote(value)
         return None
+
+    async def _open_replay(self) -> None:
+        """A shared run, read-only: it plays, steps and scrubs, and nothing of it is stored."""
+        await self.accept()
+        try:
+            self.sandbox = sandboxes.sandbox_from_share(self.replay)
+        except DomainError as error:
+            self.sandbox = Sandbox(owner="")
+            await self._start()
+            await self.send_state()
+            await self.send_error("bad_replay", str(error))
+            return
+        await self._show_first_state()
+        self._park_later()
+
+    def _check_writable(self) -> None:
+        if self.replay is not None:
+            raise DomainError("This is a shared replay: it can be watched, not changed.")
 
     async def _show_first_state(self) -> None:
         """Sends the whole state. Most sockets that open are somebody about to read, and most open
@@ -303,6 +488,7 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     async def _load(self, name: str | None, *, start: bool = True) -> None:
         if name is not None:
             load_scenario(name)  # refuses an unknown name before anything is touched
+        self.cursor = self.undo = None
         if self.runner is not None:
             await self.runner.stop()
         self.playing = False  # a parked sandbox that was playing starts over paused too

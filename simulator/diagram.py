@@ -1,21 +1,35 @@
 """Where each part of a world is drawn on the simulator's diagram.
 
-Layout is computed from the world's data, so a scenario's own world gets a diagram too. Services
-that take commands or start the flow stand on the left, services that only listen on the right,
-and the broker in the middle: command queues (point-to-point) above, topics (fan-out) below. The
-two kinds of channel differ by shape, label and position, never by colour alone.
+Layout is computed from the world's data, so a scenario's own world gets a diagram too. Two
+layouts are drawn from the same data: a wide one for a laptop (services that take commands or
+start the flow on the left, services that only listen on the right, the broker in the middle)
+and a tall one for a phone (the same three groups stacked, so that labels stay readable at a
+phone's width). Command queues (point-to-point) and topics (fan-out) differ by shape, label and
+position, never by colour alone. Every route a message can take has its own line: send (sender to
+queue), hand-over (queue to handler), publish (publisher to topic), delivery (topic to each
+subscription) and reply (handler back to sender).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.engine.world import MAX_INSTANCES
+
 WIDTH = 960
-SERVICE_W, SERVICE_H = 150, 46
-QUEUE_W, QUEUE_H = 170, 40
-TOPIC_W, TOPIC_H = 180, 44
+SERVICE_W, SERVICE_H = 150, 40
+# A handler's box holds a row of instance slots (Payment #1, #2, ...) under its name.
+SLOT_H, SLOT_GAP = 22, 4
+QUEUE_W, QUEUE_H = 184, 40
+TOPIC_W, TOPIC_H = 200, 40
 ROW_GAP = 14
-TOP = 40
+TOP = 16
+
+# The phone's layout: the view box is about as wide as the screen, so that 13-unit labels are
+# drawn at about 13 px.
+TALL_WIDTH = 372
+TALL_COLUMNS = 3
+TALL_TOPIC_COLUMNS = 2
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,7 @@ class Node:
     y: int
     w: int
     h: int
+    slots: int = 0  # instance slots drawn inside a handler's box
 
     @property
     def cx(self) -> int:
@@ -37,9 +52,34 @@ class Node:
         return self.y + self.h // 2
 
     @property
+    def label_y(self) -> int:
+        """Where the name sits: centred, or in the top band of a box with instance slots."""
+        return self.y + 14 if self.slots else self.cy
+
+    @property
+    def instance_slots(self) -> list[dict]:
+        """Boxes for instances #1 to #MAX_INSTANCES; the page shows as many as are running."""
+        if not self.slots:
+            return []
+        width = (self.w - 8 - SLOT_GAP * (self.slots - 1)) // self.slots
+        y = self.y + self.h - SLOT_H - 4
+        return [
+            {
+                "number": n + 1,
+                "x": self.x + 4 + n * (width + SLOT_GAP),
+                "y": y,
+                "w": width,
+                "h": SLOT_H,
+                "cx": self.x + 4 + n * (width + SLOT_GAP) + width // 2,
+                "cy": y + SLOT_H // 2,
+            }
+            for n in range(self.slots)
+        ]
+
+    @property
     def hexagon(self) -> str:
         """Corner points of a topic's hexagon, for an SVG polygon."""
-        inset = 14
+        inset = 12
         x, y, w, h = self.x, self.y, self.w, self.h
         points = [
             (x + inset, y),
@@ -56,15 +96,16 @@ class Node:
 class Edge:
     source: str
     target: str
-    kind: str  # "subscription" | "endpoint"
-    x1: int
-    y1: int
-    x2: int
-    y2: int
+    kind: str  # "send" | "endpoint" | "publish" | "subscription" | "reply"
+    path: str  # SVG path data, drawn from source to target
+    # A subscription the service can take during the run (Loyalty joining later): drawn, and
+    # shown once the service has subscribed.
+    later: bool = False
 
 
 @dataclass(frozen=True)
 class Diagram:
+    name: str  # "wide" | "tall"
     width: int
     height: int
     nodes: tuple[Node, ...]
@@ -86,56 +127,224 @@ def topic_id(topic: str) -> str:
     return "topic-" + topic.lower()
 
 
-def _column(names, x, w, h, top=TOP, gap=ROW_GAP):
-    return [(name, x, top + i * (h + gap)) for i, name in enumerate(names)]
-
-
-def layout(world) -> Diagram:
-    """Positions for every service, command queue and topic of `world`."""
-    handlers = sorted(
+def _handlers(world) -> list[str]:
+    return sorted(
         {spec.handler for spec in world.commands.values()}, key=list(world.services).index
     )
+
+
+def _groups(world) -> tuple[list[str], list[str], list[str]]:
+    """(services that send or handle, command handlers, services that only listen)."""
+    handlers = _handlers(world)
     publishers = {spec.publisher for spec in world.events.values() if spec.publisher}
-    left_names = [
+    senders = {sender for sender, _ in command_senders(world)}
+    actors = [
         name
         for name in world.services
-        if name in handlers or name in publishers or name == world.default_sender
+        if name in handlers or name in publishers or name in senders or name == world.default_sender
     ]
-    right_names = [name for name in world.services if name not in left_names]
+    listeners = [name for name in world.services if name not in actors]
+    return actors, handlers, listeners
 
+
+def command_senders(world) -> list[tuple[str, str]]:
+    """(sender, command) for every command the world's own rules send, and the default sender
+    for the commands nobody else sends (the learner's "Send command" comes from it)."""
+    pairs: list[tuple[str, str]] = []
+
+    def add(sender, emits):
+        for emit in emits:
+            if emit.verb == "send" and (sender, emit.name) not in pairs:
+                pairs.append((sender, emit.name))
+
+    for rule in world.rules.values():
+        add(rule.service, rule.then)
+        for _, emits in rule.if_status:
+            add(rule.service, emits)
+    for (sender, _), policy in world.policies.items():
+        add(sender, policy.on_give_up)
+    for (service, _, _), emits in world.replies.items():
+        add(service, emits)
+    sent = {command for _, command in pairs}
+    for command in world.commands:
+        if command not in sent:
+            pairs.append((world.default_sender, command))
+    return pairs
+
+
+def _slots(name: str, handlers: list[str]) -> int:
+    return MAX_INSTANCES if name in handlers else 0
+
+
+def _service_node(name: str, x: int, y: int, w: int, handlers: list[str]) -> Node:
+    slots = _slots(name, handlers)
+    h = SERVICE_H + (SLOT_H + 2 if slots else 0)
+    return Node(service_id(name), "service", name, x, y, w, h, slots)
+
+
+def _wide(world) -> tuple[list[Node], int]:
+    actors, handlers, listeners = _groups(world)
     nodes: list[Node] = []
-    for name, x, y in _column(left_names, 20, SERVICE_W, SERVICE_H):
-        nodes.append(Node(service_id(name), "service", name, x, y, SERVICE_W, SERVICE_H))
-    for name, x, y in _column(right_names, WIDTH - 20 - SERVICE_W, SERVICE_W, SERVICE_H):
-        nodes.append(Node(service_id(name), "service", name, x, y, SERVICE_W, SERVICE_H))
-
-    middle = (WIDTH - QUEUE_W) // 2
-    queues = _column(handlers, middle, QUEUE_W, QUEUE_H, gap=ROW_GAP + 6)
-    for name, x, y in queues:
+    y = TOP
+    for name in actors:
+        node = _service_node(name, 56, y, SERVICE_W, handlers)
+        nodes.append(node)
+        y += node.h + ROW_GAP
+    bottom = y
+    y = TOP
+    for name in listeners:
+        nodes.append(_service_node(name, WIDTH - 20 - SERVICE_W, y, SERVICE_W, handlers))
+        y += SERVICE_H + ROW_GAP
+    bottom = max(bottom, y)
+    y = TOP
+    for name in handlers:
+        x = (WIDTH - QUEUE_W) // 2
         nodes.append(Node(queue_id(name), "queue", f"{name} queue", x, y, QUEUE_W, QUEUE_H))
-    topics_top = TOP + len(handlers) * (QUEUE_H + ROW_GAP + 6) + 40
-    middle = (WIDTH - TOPIC_W) // 2
-    for name, x, y in _column(list(world.topics), middle, TOPIC_W, TOPIC_H, top=topics_top):
+        y += QUEUE_H + ROW_GAP
+    y += 24
+    for name in world.topics:
+        x = (WIDTH - TOPIC_W) // 2
         nodes.append(Node(topic_id(name), "topic", name, x, y, TOPIC_W, TOPIC_H))
+        y += TOPIC_H + ROW_GAP
+    return nodes, max(bottom, y) + TOP - ROW_GAP
 
+
+def _grid(names, columns, width, top, make, gap=8):
+    """Lays `names` out left to right in rows of `columns`; returns nodes and the next free y."""
+    w = (width - gap * (columns + 1)) // columns
+    nodes, y, row = [], top, []
+    for index, name in enumerate(names):
+        node = make(name, gap + (index % columns) * (w + gap), y, w)
+        row.append(node)
+        if len(row) == columns or index == len(names) - 1:
+            y += max(n.h for n in row) + ROW_GAP
+            nodes.extend(row)
+            row = []
+    return nodes, y
+
+
+def _tall(world) -> tuple[list[Node], int]:
+    actors, handlers, listeners = _groups(world)
+
+    def service(name, x, y, w):
+        return _service_node(name, x, y, w, handlers)
+
+    def queue(name, x, y, w):
+        # The phone's boxes are narrow: the shape and the line under the name say "queue".
+        return Node(queue_id(name), "queue", name, x, y, w, QUEUE_H)
+
+    def topic(name, x, y, w):
+        return Node(topic_id(name), "topic", name, x, y, w, TOPIC_H)
+
+    # The senders and handlers share one row where they fit, so that no line from a sender to a
+    # queue below has to cross another sender's box.
+    nodes, y = _grid(actors, max(TALL_COLUMNS, min(len(actors), 4)), TALL_WIDTH, TOP, service)
+    more, y = _grid(handlers, TALL_COLUMNS, TALL_WIDTH, y + 10, queue)
+    nodes += more
+    more, y = _grid(list(world.topics), TALL_TOPIC_COLUMNS, TALL_WIDTH, y + 10, topic)
+    nodes += more
+    more, y = _grid(listeners, TALL_COLUMNS, TALL_WIDTH, y + 10, service)
+    nodes += more
+    return nodes, y + TOP - ROW_GAP
+
+
+def _input_routes(world, inputs) -> list[tuple[str, str, str]]:
+    """(kind, sender, topic or handler) for what a scenario's own inputs send and publish."""
+    routes = []
+    for item in inputs:
+        sender = item.get("from") or world.default_sender
+        if sender not in world.services:
+            continue
+        if item.get("action") == "publish":
+            routes.append(("publish", sender, world.topic_of(str(item.get("name")))))
+        elif item.get("action") == "send":
+            spec = world.commands.get(str(item.get("name")))
+            handler = item.get("to") or (spec.handler if spec else None)
+            if handler in _handlers(world):
+                routes.append(("send", sender, handler))
+    return routes
+
+
+def layout(world, shape: str = "wide", inputs=()) -> Diagram:
+    """Positions for every service, command queue, topic and route of `world`, with the routes
+    that a scenario's `inputs` use besides."""
+    nodes, height = _wide(world) if shape == "wide" else _tall(world)
+    width = WIDTH if shape == "wide" else TALL_WIDTH
     by_id = {node.id: node for node in nodes}
+    handlers = _handlers(world)
     edges: list[Edge] = []
+    for sender, command in command_senders(world):
+        spec = world.commands.get(command)
+        if spec is None:
+            continue
+        edge = _edge(by_id[service_id(sender)], by_id[queue_id(spec.handler)], "send")
+        if edge not in edges:
+            edges.append(edge)
+        reply = _reply(by_id[service_id(spec.handler)], by_id[service_id(sender)], shape)
+        if reply is not None and reply not in edges:
+            edges.append(reply)
     for handler in handlers:
         edges.append(_edge(by_id[queue_id(handler)], by_id[service_id(handler)], "endpoint"))
+    publishes = [(spec.publisher, spec.topic) for spec in world.events.values() if spec.publisher]
+    for kind, sender, where in _input_routes(world, inputs):
+        if kind == "publish":
+            publishes.append((sender, where))
+        else:
+            edge = _edge(by_id[service_id(sender)], by_id[queue_id(where)], "send")
+            if edge not in edges:
+                edges.append(edge)
+    for publisher, topic in dict.fromkeys(publishes):
+        edges.append(_edge(by_id[service_id(publisher)], by_id[topic_id(topic)], "publish"))
     for topic, subscribers in world.topics.items():
         for subscriber in subscribers:
             edges.append(
                 _edge(by_id[topic_id(topic)], by_id[service_id(subscriber)], "subscription")
             )
+    for service in world.services:
+        for topic in world.topics_wanted_by(service):
+            if service not in world.topics[topic]:
+                edge = _edge(by_id[topic_id(topic)], by_id[service_id(service)], "subscription")
+                edges.append(Edge(edge.source, edge.target, edge.kind, edge.path, later=True))
+    return Diagram(shape, width, height, tuple(nodes), tuple(edges))
 
-    height = max(node.y + node.h for node in nodes) + TOP
-    return Diagram(WIDTH, height, tuple(nodes), tuple(edges))
+
+def layouts(world, inputs=()) -> tuple[Diagram, Diagram]:
+    """Both drawings of `world`: the page shows the one that fits the screen."""
+    return layout(world, "wide", inputs), layout(world, "tall", inputs)
 
 
 def _edge(source: Node, target: Node, kind: str) -> Edge:
-    # Lines meet the boxes at the side that faces the other end.
-    if target.cx < source.cx:
-        x1, x2 = source.x, target.x + target.w
+    """A straight line between the facing sides of two boxes."""
+    apart_x = max(target.x - (source.x + source.w), source.x - (target.x + target.w))
+    apart_y = max(target.y - (source.y + source.h), source.y - (target.y + target.h))
+    if apart_x >= apart_y:
+        if target.cx < source.cx:
+            x1, x2 = source.x, target.x + target.w
+        else:
+            x1, x2 = source.x + source.w, target.x
+        y1, y2 = source.cy, target.cy
     else:
-        x1, x2 = source.x + source.w, target.x
-    return Edge(source.id, target.id, kind, x1, source.cy, x2, target.cy)
+        if target.cy < source.cy:
+            y1, y2 = source.y, target.y + target.h
+        else:
+            y1, y2 = source.y + source.h, target.y
+        x1, x2 = source.cx, target.cx
+    return Edge(source.id, target.id, kind, f"M{x1},{y1} L{x2},{y2}")
+
+
+def _reply(source: Node, target: Node, shape: str) -> Edge | None:
+    """A dashed curve back from a handler to the service that sent it a command, bowed out of
+    the way of the boxes between them."""
+    if source.id == target.id:
+        return None
+    if shape == "wide" or source.cx == target.cx:
+        # Both stand in the same column: the curve bows out to the left margin.
+        x1, x2 = source.x, target.x
+        y1, y2 = source.cy, target.cy
+        bow = max(4, min(x1, x2) - 12 - abs(y2 - y1) // 8)
+        return Edge(source.id, target.id, "reply", f"M{x1},{y1} C{bow},{y1} {bow},{y2} {x2},{y2}")
+    # Side by side in one row (or in two rows of a grid): the curve bows over their tops.
+    x1, y1 = source.cx, source.y
+    x2, y2 = target.cx, target.y
+    top = max(2, min(y1, y2) - 12)
+    return Edge(source.id, target.id, "reply", f"M{x1},{y1} C{x1},{top} {x2},{top} {x2},{y2}")

@@ -17,7 +17,7 @@ from simulator.runner import SPEEDS
 
 FRAMES_PER_SECOND = 30
 INT_FIELDS = {"count", "by", "amount", "seq", "choice"}
-BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up"}
+BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up", "skip"}
 FLOAT_FIELDS = {"value"}
 # Added by the browser's WebSocket helper to every frame; never part of the action.
 TRANSPORT_FIELDS = {"headers"}
@@ -32,9 +32,16 @@ CONTROL_ACTIONS = {
     "seek": {"seq": True},
     "scenario": {"name": False},
     "answer": {"choice": True},
+    "predict": {"choice": False, "skip": False},
+    "now": {},
+    "next": {"kind": True},
+    "fork": {},
+    "undo_fork": {},
+    "share": {},
 }
 # Longer than any scenario's name; a longer one is refused before it reaches the file system.
 MAX_NAME = 100
+NEXT_KINDS = ("event", "delivery")
 INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
 
@@ -80,6 +87,10 @@ def _check_control(action: str, fields: dict[str, Any]) -> None:
     for name in ("seq", "choice"):
         if name in fields and (not isinstance(fields[name], int) or isinstance(fields[name], bool)):
             raise FrameError("bad_field", f"'{name}' must be a whole number.")
+    if action == "next" and fields["kind"] not in NEXT_KINDS:
+        raise FrameError("bad_field", f"next takes a kind: {' or '.join(NEXT_KINDS)}.")
+    if action == "predict" and "choice" not in fields and fields.get("skip") is not True:
+        raise FrameError("bad_field", "predict needs a 'choice', or 'skip': true.")
     if "name" in fields and fields["name"] is not None and not isinstance(fields["name"], str):
         raise FrameError("bad_field", "'name' must be text.")
     if isinstance(fields.get("name"), str) and len(fields["name"]) > MAX_NAME:

@@ -1,5 +1,7 @@
 from django.db import models
 
+PREDICTION_SKIPPED = -1
+
 
 class Sandbox(models.Model):
     """A learner's simulator, stored as the inputs they made rather than as the state they saw.
@@ -16,6 +18,9 @@ class Sandbox(models.Model):
     until = models.BigIntegerField(default=0)
     # A scenario's inputs that the clock has not reached yet ("Email comes back at t=1000").
     scheduled = models.JSONField(default=list)
+    # What the learner predicted before watching a guided scenario: a choice of its question,
+    # PREDICTION_SKIPPED, or None while Play still waits for one.
+    prediction = models.SmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from simulator.diagram import queue_id, service_id, topic_id
 from simulator.engine import World, narrate
 
+HAND_OVERS = {"delivered", "redelivered", "replied", "rejected"}
 MOVES = {"sent", "published", "delivered", "redelivered", "replied", "rejected", "dropped"}
 
 
@@ -118,6 +119,13 @@ def group_fan_out(lines: list[dict[str, Any]], records: list[Mapping[str, Any]])
                 "kind": line["kind"],
                 "sentence": line["sentence"],
                 "routes": [line["route"]],
+                # What the sequence view draws: who handed which message to whom (an arrow), and
+                # which message caused which.
+                "hand_over": record["step"] in HAND_OVERS and bool(record.get("from")),
+                "message": record.get("message"),
+                "sender": record.get("from"),
+                "id": record.get("id"),
+                "cause": record.get("causation_id"),
             }
         )
     return grouped

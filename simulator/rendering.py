@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 
-from simulator.diagram import service_id
+from simulator.diagram import service_id, topic_id
 from simulator.engine import Scenario
 from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines
@@ -51,17 +52,21 @@ def _services(runner: Runner) -> list[dict[str, Any]]:
 
 def _view(runner: Runner) -> dict[str, Any]:
     services = runner.engine.state_view()["services"]
-    return {
-        "services": {
-            service_id(name): {
-                "online": s["online"],
-                "slow": s["slow"],
-                "instances": s["instances"],
-                "buffered": s["buffered"],
-            }
-            for name, s in services.items()
+    world = runner.engine.world
+    view = {}
+    for name, s in services.items():
+        view[service_id(name)] = {
+            "online": s["online"],
+            "slow": s["slow"],
+            "instances": s["instances"],
+            "buffered": s["buffered"],
         }
-    }
+        # The diagram draws the world's subscriptions; only those taken during the run (a late
+        # subscriber) need saying, and most frames have none.
+        joined = [t for t in s["subscriptions"] if t not in world.subscriptions_of.get(name, ())]
+        if joined:
+            view[service_id(name)]["topics"] = [topic_id(topic) for topic in joined]
+    return {"services": view}
 
 
 def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
@@ -71,17 +76,67 @@ def _pause_notes(scenario: Scenario | None, runner: Runner) -> list[str]:
     return [pause.text for pause in scenario.pauses_at_now(runner.engine)]
 
 
+def _prediction(sandbox: Sandbox, scenario: Scenario | None) -> int | None:
+    """The stored prediction, if it still names a choice: a question rewritten since with fewer
+    choices asks again rather than point past its end."""
+    p = sandbox.prediction
+    if scenario is None or p is None or p >= len(scenario.question.choices):
+        return None
+    return p
+
+
+def _gated(sandbox: Sandbox, scenario: Scenario | None) -> bool:
+    """Play waits: a guided scenario asks for a prediction before it runs."""
+    return scenario is not None and _prediction(sandbox, scenario) is None
+
+
+def gated(sandbox: Sandbox) -> bool:
+    """True while a guided scenario waits for the learner's prediction."""
+    return _gated(sandbox, scenario_of(sandbox))
+
+
+def _predicted(scenario: Scenario | None, prediction: int | None) -> str:
+    if scenario is None or prediction is None or prediction < 0:
+        return ""
+    return scenario.question.choices[prediction]
+
+
+def _debrief(scenario: Scenario | None, prediction: int | None, runner: Runner) -> dict | None:
+    """The prediction beside what the run showed, graded against the run as an answer is."""
+    if scenario is None or prediction is None or prediction < 0 or not runner.finished():
+        return None
+    question = scenario.question
+    held = question.holds(runner.engine)
+    return {
+        "predicted": question.choices[prediction],
+        "happened": question.choices[question.answer]
+        if held
+        else "Not what the scenario expected: the run was changed along the way.",
+        "correct": question.grade(prediction, runner.engine),
+        "feedback": question.feedback[prediction] if question.feedback else "",
+    }
+
+
 def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str, Any]:
     engine = runner.engine
     scenario = scenario_of(sandbox)
     return {
         "scenario": scenario,
+        "guided": scenario is not None,
+        "gated": _gated(sandbox, scenario),
+        "prediction": _prediction(sandbox, scenario),
+        "predicted": _predicted(scenario, _prediction(sandbox, scenario)),
+        "debrief": _debrief(scenario, _prediction(sandbox, scenario), runner),
         "pause_notes": _pause_notes(scenario, runner),
         "playing": runner.playing,
         "finished": runner.finished(),
         "speed": runner.speed,
         "speeds": SPEEDS,
         "length": len(engine.trace),
+        "live_length": len(engine.trace),
+        "cursor": None,
+        "can_undo": False,
+        "next_kinds": NEXT_KINDS,
         "now": engine.now,
         "services": _services(runner),
         "commands": sorted(engine.world.commands),
@@ -89,6 +144,20 @@ def _context(sandbox: Sandbox, runner: Runner, answer: dict | None) -> dict[str,
         "answer": answer,
         "oob": True,
     }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where a socket's learner is looking: the present (`cursor` None) or record `cursor` of a
+    live trace `live_length` records long; and whether a fork can still be undone."""
+
+    cursor: int | None
+    live_length: int
+    can_undo: bool
+
+
+# What "step to the next ..." can look for, and the trace steps that count as one.
+NEXT_KINDS = {"event": ("published",), "delivery": ("delivered", "redelivered")}
 
 
 # Rendered panels, shared by every socket of this process; see shelf.py for why. A few dozen
@@ -109,11 +178,15 @@ class _Panels:
     to its own key.
     """
 
-    def __init__(self, sandbox: Sandbox, runner: Runner) -> None:
+    def __init__(self, sandbox: Sandbox, runner: Runner, timeline: Timeline | None = None) -> None:
         engine = runner.engine
         self.runner = runner
         self.scenario = scenario_of(sandbox)
-        self.finished = runner.finished()
+        self.timeline = timeline or Timeline(None, len(engine.trace), False)
+        # A look back at the past is never the end of the run, whatever is left to happen then.
+        self.finished = runner.finished() and self.timeline.cursor is None
+        self.prediction = _prediction(sandbox, self.scenario)
+        self.gated = _gated(sandbox, self.scenario)
         self.key = (
             self.scenario,
             engine.world,
@@ -148,9 +221,36 @@ class _Panels:
             "speeds": SPEEDS,
             "length": len(engine.trace),
             "now": engine.now,
+            "gated": self.gated,
+            "guided": self.scenario is not None,
+            "cursor": self.timeline.cursor,
+            "live_length": self.timeline.live_length,
+            "can_undo": self.timeline.can_undo,
         }
-        key = ("transport", self.key, runner.playing, runner.speed, self.finished)
+        key = (
+            "transport",
+            self.key,
+            runner.playing,
+            runner.speed,
+            self.finished,
+            self.gated,
+            self.timeline,
+        )
         return SHARED.get(key, lambda: _draw("transport", context))
+
+    def predict(self) -> tuple[tuple, str]:
+        """The prediction form before Play, or the prediction made; keyed by what it shows."""
+        shown = (self.scenario, self.prediction)
+        context = {
+            "scenario": self.scenario,
+            "prediction": self.prediction,
+            "predicted": _predicted(self.scenario, self.prediction),
+        }
+        return shown, SHARED.get(("predict", *shown), lambda: _draw("predict", context))
+
+    def question_shown(self) -> tuple:
+        """What the question panel depends on, for a socket to tell whether it changed."""
+        return (self.scenario, self.finished, self.prediction)
 
     def pause(self) -> tuple[tuple[str, ...], str]:
         def make():
@@ -160,11 +260,20 @@ class _Panels:
         return SHARED.get(("pause", self.key, self.runner.playing), make)
 
     def question(self, answer: dict | None = None) -> str:
-        context = {"scenario": self.scenario, "finished": self.finished, "answer": answer}
+        def context():
+            return {
+                "scenario": self.scenario,
+                "finished": self.finished,
+                "answer": answer,
+                "debrief": _debrief(self.scenario, self.prediction, self.runner),
+            }
+
         if answer is not None:
-            return _draw("question", context)  # one learner's own answer is not shared
-        key = ("question", self.scenario, self.finished)
-        return SHARED.get(key, lambda: _draw("question", context))
+            return _draw("question", context())  # one learner's own answer is not shared
+        # A debrief grades against the run, so a finished run's own state is part of the key.
+        run = self.key if self.finished and self.prediction is not None else None
+        key = ("question", self.scenario, self.finished, self.prediction, run)
+        return SHARED.get(key, lambda: _draw("question", context()))
 
     def log_since(self, since: int) -> tuple[tuple, str]:
         """The routes to animate and the log lines to append, for records from `since` on."""
@@ -183,17 +292,24 @@ class _Panels:
 
 
 def _state(
-    sandbox: Sandbox, runner: Runner, *, full: bool, answer: dict | None, memo: dict | None
+    sandbox: Sandbox,
+    runner: Runner,
+    *,
+    full: bool,
+    answer: dict | None,
+    memo: dict | None,
+    timeline: Timeline | None = None,
 ) -> tuple[dict[str, Any], tuple | None]:
     """A state frame, and a key that equal frames share (None when it shows one's own answer)."""
-    panels = _Panels(sandbox, runner)
+    panels = _Panels(sandbox, runner, timeline)
     rows, services = panels.services()
     notes, pause = panels.pause()
+    shown, predict = panels.predict()
     if memo is not None:
         # Everything below is sent whole: what the socket has seen starts again from here.
         memo.clear()
-        memo.update(pause=notes, services=rows, question=(sandbox.scenario, panels.finished))
-    content = [panels.transport(), pause, services, panels.question(answer)]
+        memo.update(pause=notes, services=rows, question=panels.question_shown(), predict=shown)
+    content = [panels.transport(), predict, pause, services, panels.question(answer)]
     if full:
         content.append(panels.whole_log())
     frame = {
@@ -206,7 +322,16 @@ def _state(
     }
     if answer is not None:
         return frame, None
-    return frame, ("state_text", panels.key, runner.playing, runner.speed, panels.finished, full)
+    return frame, (
+        "state_text",
+        panels.key,
+        runner.playing,
+        runner.speed,
+        panels.finished,
+        full,
+        sandbox.prediction,
+        panels.timeline,
+    )
 
 
 def render_state(
@@ -227,9 +352,10 @@ def state_text(
     full: bool,
     answer: dict | None = None,
     memo: dict | None = None,
+    timeline: Timeline | None = None,
 ) -> str:
     """render_state's frame as JSON text, encoded once for every socket that sends the same one."""
-    frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo)
+    frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo, timeline=timeline)
     if key is None:
         return json.dumps(frame)
     return SHARED.get(key, lambda: json.dumps(frame))
@@ -244,6 +370,7 @@ def _replay_key(sandbox: Sandbox) -> tuple:
         json.dumps(sandbox.inputs, sort_keys=True),
         sandbox.until,
         json.dumps(sandbox.scheduled, sort_keys=True),
+        sandbox.prediction,
     )
 
 
@@ -286,10 +413,16 @@ def _changed_rows(memo: dict | None, rows: tuple, full: bool) -> tuple[int, ...]
 
 
 def _steps(
-    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None
+    sandbox: Sandbox,
+    runner: Runner,
+    since: int,
+    *,
+    full: bool,
+    memo: dict | None,
+    timeline: Timeline | None = None,
 ) -> tuple[dict[str, Any], tuple]:
     """A steps frame, and a key that equal frames share (see steps_text)."""
-    panels = _Panels(sandbox, runner)
+    panels = _Panels(sandbox, runner, timeline)
     routes, lines = panels.log_since(since)
     content = [lines, panels.transport()]
     notes, pause = panels.pause()
@@ -302,9 +435,13 @@ def _steps(
         content.append(services)
     else:
         content.extend(panels.service_row(index) for index in changed)
-    with_question = full or not _unchanged(memo, "question", (sandbox.scenario, panels.finished))
+    with_question = full or not _unchanged(memo, "question", panels.question_shown())
     if with_question:
         content.append(panels.question())
+    shown, predict = panels.predict()
+    with_predict = full or not _unchanged(memo, "predict", shown)
+    if with_predict:
+        content.append(predict)
     frame = {
         "type": "steps",
         "playing": runner.playing,
@@ -313,8 +450,16 @@ def _steps(
         "view": panels.view(),
         "content": "".join(content),
     }
-    shape = (panels.key, since, runner.playing, runner.speed, panels.finished)
-    return frame, (*shape, with_pause, changed, with_question)
+    shape = (
+        panels.key,
+        since,
+        runner.playing,
+        runner.speed,
+        panels.finished,
+        panels.gated,
+        panels.timeline,
+    )
+    return frame, (*shape, with_pause, changed, with_question, with_predict, sandbox.prediction)
 
 
 def render_steps(
@@ -327,17 +472,27 @@ def render_steps(
 
 
 def steps_text(
-    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
+    sandbox: Sandbox,
+    runner: Runner,
+    since: int,
+    *,
+    full: bool,
+    memo: dict | None = None,
+    timeline: Timeline | None = None,
 ) -> str:
     """render_steps's frame as JSON text, encoded once for every socket that sends the same one:
     escaping a frame's HTML for JSON cost more than anything else the event loop did for it."""
-    frame, shape = _steps(sandbox, runner, since, full=full, memo=memo)
+    frame, shape = _steps(sandbox, runner, since, full=full, memo=memo, timeline=timeline)
     return SHARED.get(("steps_text", shape), lambda: json.dumps(frame))
 
 
 def with_lateness(text: str, late_ms: float) -> str:
     """Adds `late_ms` to an encoded frame without decoding it again."""
     return f'{text[:-1]}, "late_ms": {json.dumps(late_ms)}}}'
+
+
+def render_share(token: str) -> str:
+    return render_to_string("simulator/_share.html", {"token": token, "oob": True})
 
 
 def render_error(message: str) -> str:

@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from simulator.engine import Engine, Scenario, load_scenario
-from simulator.models import Sandbox
+from simulator.engine import DomainError, Engine, Scenario, load_scenario
+from simulator.models import PREDICTION_SKIPPED, Sandbox
 
 # A sandbox is a list of inputs replayed on every connect; past this many, the learner resets.
 MAX_INPUTS = 500
@@ -45,6 +46,63 @@ def engine_for(sandbox: Sandbox) -> Engine:
     scenario = scenario_of(sandbox)
     world = scenario.world() if scenario else None
     return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
+
+
+def engine_at(engine: Engine, instant: int) -> Engine:
+    """A copy of `engine` as it stood at `instant`: its inputs up to then, replayed."""
+    return Engine.from_inputs(
+        [i for i in engine.inputs if i["at"] <= instant],
+        seed=engine.seed,
+        world=engine.world,
+        until=instant,
+    )
+
+
+SHARE_SALT = "simulator.share"
+
+
+def share_token(sandbox: Sandbox, engine: Engine, scheduled: list[dict] = ()) -> str:
+    """A signed, compressed text that rebuilds exactly this run: scenario, seed and inputs.
+
+    Signed so that a replay page only ever plays what this site produced. The inputs are those
+    the engine applied (the scenario's own among them) and the scenario's still to come, each
+    with its virtual time, so a run shared before its end replays to the same end.
+    """
+    inputs = [*engine.inputs, *(dict(i) for i in scheduled)]
+    data = {"scenario": sandbox.scenario, "seed": sandbox.seed, "inputs": inputs}
+    return signing.dumps(data, salt=SHARE_SALT, compress=True)
+
+
+def sandbox_from_share(token: str) -> Sandbox:
+    """An unsaved sandbox that plays a shared run from its start; DomainError for a bad link."""
+    try:
+        data = signing.loads(token, salt=SHARE_SALT)
+    except signing.BadSignature:
+        raise DomainError("This replay link is incomplete or was changed.") from None
+    inputs = data.get("inputs") if isinstance(data, dict) else None
+    if not isinstance(inputs, list) or not isinstance(data.get("seed"), int):
+        raise DomainError("This replay link is incomplete or was changed.")
+    scenario = load_scenario(data["scenario"]) if data.get("scenario") else None
+    return Sandbox(
+        owner="",
+        scenario=scenario.name if scenario else "",
+        seed=data["seed"],
+        inputs=[],
+        until=0,
+        scheduled=[dict(i) for i in inputs],
+        prediction=PREDICTION_SKIPPED,
+    )
+
+
+def engine_of_share(token: str) -> Engine:
+    """The whole shared run, played to its end."""
+    sandbox = sandbox_from_share(token)
+    scenario = scenario_of(sandbox)
+    engine = Engine.from_inputs(
+        sandbox.scheduled, seed=sandbox.seed, world=scenario.world() if scenario else None
+    )
+    engine.run()
+    return engine
 
 
 def _store(sandbox: Sandbox, values: dict, *, unless_changed_elsewhere: bool = False) -> bool:
@@ -141,7 +199,7 @@ def scenario_inputs_after(sandbox: Sandbox, instant: int) -> list[dict]:
     return [i for i in timed if i["at"] > instant]
 
 
-RESTART_FIELDS = ("scenario", "seed", "inputs", "until", "scheduled")
+RESTART_FIELDS = ("scenario", "seed", "inputs", "until", "scheduled", "prediction")
 
 
 def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
@@ -153,6 +211,9 @@ def sandbox_load_scenario(*, sandbox: Sandbox, name: str | None) -> Sandbox:
 def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
     """sandbox_load_scenario's change, made in memory only; store_restart writes it."""
     scenario = load_scenario(name) if name else None
+    if sandbox.scenario != (scenario.name if scenario else ""):
+        # A prediction belongs to one scenario's question; replaying the same one keeps it.
+        sandbox.prediction = None
     sandbox.scenario = scenario.name if scenario else ""
     sandbox.seed = scenario.seed if scenario else 0
     sandbox.inputs = []
@@ -164,6 +225,15 @@ def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
 def store_restart(sandbox: Sandbox) -> Sandbox:
     if sandbox.owner:
         _store(sandbox, {name: getattr(sandbox, name) for name in RESTART_FIELDS})
+    return sandbox
+
+
+def store_prediction(sandbox: Sandbox, prediction: int) -> Sandbox:
+    """Keeps the learner's prediction (or their choice to skip it) with the sandbox."""
+    if sandbox.owner:
+        _store(sandbox, {"prediction": prediction})
+    else:
+        sandbox.prediction = prediction
     return sandbox
 
 

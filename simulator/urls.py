@@ -4,4 +4,5 @@ from simulator import views
 
 urlpatterns = [
     path("", views.simulator_page, name="simulator"),
+    path("trace.jsonl", views.trace_download, name="simulator-trace"),
 ]

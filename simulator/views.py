@@ -1,9 +1,15 @@
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from courseware.content import load_course
 from courseware.services import learner_for_request
 from simulator import sandboxes
-from simulator.diagram import layout
+from simulator.diagram import layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context
@@ -17,8 +23,30 @@ def _owner(request) -> str:
     return f"learner:{learner.session_key}"
 
 
+LESSON_PATH = re.compile(r"^/lessons/([a-z0-9][a-z0-9-]*)/$")
+
+
+def _from_lesson(request):
+    """The lesson whose link opened this page, from the Referer of our own site; else None."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return None
+    match = LESSON_PATH.match(referer.path)
+    return load_course().by_slug.get(match.group(1)) if match else None
+
+
+def _next_scenario(name: str):
+    names = list_scenarios()
+    if name not in names or names.index(name) + 1 == len(names):
+        return None
+    return load_scenario(names[names.index(name) + 1])
+
+
 @require_safe
 def simulator_page(request):
+    replay = request.GET.get("replay")
+    if replay is not None:
+        return _replay_page(request, replay)
     sandbox = sandboxes.sandbox_for(_owner(request))
     requested = request.GET.get("scenario")
     error, status = "", 200
@@ -39,7 +67,50 @@ def simulator_page(request):
     context.update(
         error=error,
         socket_url=socket_url,
-        diagram=layout(runner.engine.world),
+        diagrams=layouts(
+            runner.engine.world, context["scenario"].inputs if context["scenario"] else ()
+        ),
+        scenario_list=[load_scenario(name) for name in list_scenarios()],
+        from_lesson=_from_lesson(request) if sandbox.scenario else None,
+        next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
+    )
+    return render(request, "simulator/simulator.html", context, status=status)
+
+
+def _replay_page(request, token: str):
+    """A shared run, read-only, played from its start by the socket."""
+    try:
+        sandbox = sandboxes.sandbox_from_share(token)
+    except DomainError as error:
+        sandbox, token, status = Sandbox(owner=""), None, 400
+        message = str(error)
+    else:
+        status, message = 200, ""
+    runner = Runner(sandboxes.engine_for(sandbox), emit=None)
+    context = page_context(sandbox, runner)
+    world = runner.engine.world
+    context.update(
+        error=message,
+        replay=token,
+        socket_url=f"/ws/simulator/?replay={quote(token)}" if token else "/ws/simulator/",
+        diagrams=layouts(world, sandbox.scheduled),
         scenario_list=[load_scenario(name) for name in list_scenarios()],
     )
     return render(request, "simulator/simulator.html", context, status=status)
+
+
+@require_safe
+def trace_download(request):
+    """The whole trace of the learner's sandbox, or of a shared run, one JSON object a line."""
+    token = request.GET.get("replay")
+    try:
+        if token is not None:
+            engine = sandboxes.engine_of_share(token)
+        else:
+            engine = sandboxes.engine_for(sandboxes.sandbox_for(_owner(request)))
+    except DomainError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    text = "".join(json.dumps(step.to_dict(), sort_keys=True) + "\n" for step in engine.trace)
+    response = HttpResponse(text, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="simulator-trace.jsonl"'
+    return response

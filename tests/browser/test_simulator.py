@@ -4,15 +4,26 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from simulator.engine import list_scenarios, load_scenario
+from tests.browser.conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-and-unusual-passphrase-58"
 FAN_OUT = re.compile(r"OrderPlaced \(event\) from Order delivered to .*Email.*Inventory.*Fraud")
 
 
+def skip_prediction(page) -> None:
+    """A guided run waits for a prediction; these tests watch without making one."""
+    page.get_by_role("button", name="Skip: just watch").click()
+    expect(page.locator("#sim-play")).to_be_enabled()
+
+
 def play_to_the_end(page, *, until_text: str, key: bool = False) -> None:
     """Presses Play (again after each guided pause) until the log shows `until_text`."""
     log = page.locator("#sim-log-lines")
+    if page.locator("#predict-title").count():
+        skip_prediction(page)
     page.locator("#sim-transport select[name=value]").select_option("4.0")
     for _ in range(12):
         if until_text in log.inner_text():
@@ -52,8 +63,9 @@ class TestSimulator:
         page.goto("/simulator/?scenario=")
         expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
         page.get_by_role("button", name="Reset").click()
+        page.locator(".diagram:visible [data-node=svc-payment]").click()
         page.locator("#row-svc-payment select[name=count]").select_option("3")
-        expect(page.locator("#row-svc-payment")).to_contain_text("\u00d73")
+        expect(page.locator("#row-svc-payment")).to_contain_text("3 instances")
         page.get_by_role("button", name="Send command").click()
         play_to_the_end(page, until_text="handled ProcessPayment")
         text = page.locator("#sim-log-lines").inner_text()
@@ -106,6 +118,7 @@ class TestGuidedPauses:
         callout = page.locator("#sim-pause")
         expect(callout).to_have_attribute("role", "status")
         expect(callout).to_be_empty()
+        skip_prediction(page)
         page.locator("#sim-transport select[name=value]").select_option("4.0")
         page.locator("#sim-play").click()
         expect(callout).to_contain_text("parked in Email's own buffer", timeout=15_000)
@@ -125,6 +138,7 @@ class TestGuidedPauses:
     def test_the_callout_fits_a_phone_and_survives_a_reload(self, page, screenshot):
         page.set_viewport_size({"width": 390, "height": 844})
         open_simulator(page, "/simulator/?scenario=competing-consumers")
+        skip_prediction(page)
         page.locator("#sim-transport select[name=value]").select_option("4.0")
         page.locator("#sim-play").click()
         callout = page.locator("#sim-pause")
@@ -260,6 +274,38 @@ def tab_to(page, target, *, backwards: bool = False, limit: int = 200) -> None:
     raise AssertionError(f"{key} never reached {target}; the focus is on {describe_focus(page)}")
 
 
+NODE_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || !e.matches('.node__button[role="button"]') || !e.checkVisibility()) return null;
+  const node = e.parentNode;
+  return {id: node.dataset.node, x: +node.dataset.cx, y: +node.dataset.cy};
+}"""
+
+
+def select_node(page, node: str) -> None:
+    """Tabs to the diagram, moves to `node` with the arrow keys alone and presses Enter."""
+    for _ in range(200):
+        if page.evaluate(NODE_FOCUSED):
+            break
+        page.keyboard.press("Tab")
+    target = page.locator(f".diagram:visible [data-node={node}]")
+    goal = {"x": int(target.get_attribute("data-cx")), "y": int(target.get_attribute("data-cy"))}
+    for _ in range(20):
+        here = page.evaluate(NODE_FOCUSED)
+        assert here, describe_focus(page)
+        if here["id"] == node:
+            break
+        if here["y"] != goal["y"] and here["x"] == goal["x"]:
+            page.keyboard.press("ArrowDown" if goal["y"] > here["y"] else "ArrowUp")
+        elif here["x"] != goal["x"]:
+            page.keyboard.press("ArrowRight" if goal["x"] > here["x"] else "ArrowLeft")
+        else:
+            page.keyboard.press("ArrowDown" if goal["y"] > here["y"] else "ArrowUp")
+    assert page.evaluate(NODE_FOCUSED)["id"] == node
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#row-{node}")).to_be_visible()
+
+
 def entries(page) -> int:
     return page.locator("#sim-log-lines .log__entry").count()
 
@@ -333,17 +379,23 @@ class TestKeyboardOnly:
         page.keyboard.press("k")
         expect(status).not_to_contain_text("Playing")
 
-        # Timeline: one step back with an arrow key rewinds (and forks) the run.
-        timeline = transport.get_by_label("Rewind to step")
+        # Timeline: one step back with an arrow key looks back; one step forward is the present.
+        timeline = transport.get_by_label("Timeline")
         tab_to(page, timeline)
         before = entries(page)
         page.keyboard.press("ArrowLeft")
         expect(page.locator("#sim-log-lines .log__entry")).not_to_have_count(before)
         assert entries(page) < before
         expect(timeline).to_be_focused()
+        page.keyboard.press("ArrowRight")
+        expect(page.locator("#sim-log-lines .log__entry")).to_have_count(before)
+        expect(timeline).to_be_focused()
 
-        # Each kind of per-service control, on a service that has it.
+        # Each kind of per-service control, on a service that has it: Tab to the diagram, arrow
+        # keys to the service, Enter opens its panel with the focus on its first control.
+        select_node(page, "svc-email")
         email = page.locator("#row-svc-email")
+        expect(email.get_by_role("button", name="Take offline")).to_be_focused()
         for position, (name, effect) in enumerate(
             [
                 ("Take offline", "Email goes offline"),
@@ -362,13 +414,23 @@ class TestKeyboardOnly:
             expect(email.locator(".services__controls > button").nth(position)).to_be_focused()
         expect(email).to_contain_text("offline")
         expect(email.get_by_role("button", name="Slow")).to_have_attribute("aria-pressed", "true")
+        page.keyboard.press("Escape")
+        expect(email).to_be_hidden()
+        email_node = page.locator(".diagram--wide [data-node=svc-email] .node__button")
+        expect(email_node).to_be_focused()
+        expect(email_node).to_have_attribute("aria-label", re.compile("Email: offline, slow"))
+        select_node(page, "svc-payment")
         instances = page.locator("#row-svc-payment").get_by_label("Instances of Payment")
         tab_to(page, instances)
         count = entries(page)
         page.keyboard.press("ArrowDown")
-        expect(page.locator("#row-svc-payment")).to_contain_text("\u00d72")
+        expect(page.locator("#row-svc-payment")).to_contain_text("2 instances")
         expect_more_entries(page, count)
         expect(instances).to_be_focused()
+        expect(
+            page.locator(".diagram--wide [data-node=svc-payment] .slot:not(.slot--off)")
+        ).to_have_count(2)
+        select_node(page, "svc-loyalty")
         subscribe = page.get_by_role("button", name="Subscribe Loyalty")
         tab_to(page, subscribe)
         count = entries(page)
@@ -380,16 +442,16 @@ class TestKeyboardOnly:
         expect(subscribe).to_have_count(0)
         expect(page.locator("#row-svc-loyalty button").first).to_be_focused()
 
-        # The world's controls, reached backwards from the services table.
+        # The world's controls, in the palette beside the stage.
         world = page.get_by_role("group", name="World")
         for name in [
-            "Replay the command log",
-            "Replay the event log",
-            "Drop the next delivery",
             "Duplicate the next delivery",
+            "Drop the next delivery",
+            "Replay the event log",
+            "Replay the command log",
         ]:
             button = world.get_by_role("button", name=name)
-            tab_to(page, button, backwards=True)
+            tab_to(page, button)
             count = entries(page)
             page.keyboard.press("Enter")
             expect_more_entries(page, count)
@@ -398,6 +460,10 @@ class TestKeyboardOnly:
 
     def test_a_guided_scenario_can_be_played_and_answered_from_the_keyboard(self, page):
         open_simulator(page, "/simulator/?scenario=command-in-disguise")
+        skip = page.get_by_role("button", name="Skip: just watch")
+        tab_to(page, skip)
+        page.keyboard.press("Enter")
+        expect(page.locator("#sim-play")).to_be_enabled()
         page.locator("body").press("k")
         callout = page.locator("#sim-pause")
         expect(callout).to_contain_text("naming smell", timeout=15_000)
@@ -416,4 +482,300 @@ class TestKeyboardOnly:
         page.keyboard.press("Enter")
         expect(question.locator(".feedback--right")).to_contain_text("Right")
         expect(question.get_by_role("button", name="Check my answer")).to_be_focused()
+        page.watch.assert_clean()
+
+
+# -- the stage ----------------------------------------------------------------------------------
+
+SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+# The part of an element the screen shows, measured the way a person sees it.
+# A box that scrolls (the narration) may hide part of what it holds: that part is not in view.
+IN_VIEW = """element => {
+  const box = element.getBoundingClientRect();
+  const clip = element.parentElement.closest(".stage__narration");
+  const within = clip ? clip.getBoundingClientRect() : {top: -1e9, bottom: 1e9};
+  return {
+    top: Math.max(box.top, within.top) === box.top ? box.top : -1e9,
+    bottom: Math.min(box.bottom, within.bottom) === box.bottom ? box.bottom : 1e9,
+    height: box.height,
+    screen: window.innerHeight,
+  };
+}"""
+
+
+def assert_in_view(page, locator, what: str) -> None:
+    box = locator.evaluate(IN_VIEW)
+    assert box["height"] > 0, f"{what} is not shown"
+    assert box["top"] >= -1, f"{what} starts above the screen: {box}"
+    assert box["bottom"] <= box["screen"] + 1, f"{what} ends below the screen: {box}"
+
+
+def assert_stage_in_view(page, what: str) -> None:
+    assert_in_view(page, page.locator("#sim-play"), f"Play, {what}")
+    assert_in_view(page, page.locator(".diagram:visible"), f"the diagram, {what}")
+    assert_in_view(page, page.locator(".transport__status"), f"the status, {what}")
+
+
+def label_sizes(page) -> list[float]:
+    return page.eval_on_selector_all(
+        ".diagram:not([style*='none']) .node__label",
+        "labels => labels.filter(l => l.getBoundingClientRect().height > 0).map(l => {"
+        "  const svg = l.ownerSVGElement;"
+        "  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;"
+        "  return parseFloat(getComputedStyle(l).fontSize) * scale;"
+        "})",
+    )
+
+
+def viewport_shot(page, name: str) -> None:
+    """What the eye meets without scrolling, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def play_to_next_stop(page) -> str:
+    """Presses Play and waits for the run to stop: "paused" at a guided pause, or "finished"."""
+    status = page.locator(".transport__status")
+    before = status.inner_text()
+    page.locator("#sim-play").click()
+    expect(status).not_to_have_text(before)
+    expect(status).not_to_have_attribute("data-status", "playing", timeout=30_000)
+    return status.get_attribute("data-status")
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+class TestStage:
+    def test_controls_words_and_diagram_share_the_screen_at_every_pause(self, page, size):
+        page.set_viewport_size(SIZES[size])
+        for name in list_scenarios():
+            open_simulator(page, f"/simulator/?scenario={name}")
+            skip_prediction(page)
+            page.locator("#sim-transport select[name=value]").select_option("4.0")
+            callout = page.locator("#sim-pause")
+            pauses = 0
+            while play_to_next_stop(page) != "finished":
+                pauses += 1
+                assert pauses <= len(load_scenario(name).pauses)
+                expect(callout).not_to_be_empty()
+                assert_stage_in_view(page, f"{name} pause {pauses}")
+                assert_in_view(page, callout, f"the words of {name} pause {pauses}")
+                if pauses == 1:
+                    viewport_shot(page, f"stage-{name}-{size}")
+            expect(page.locator("#sim-play")).to_have_text("Replay")
+            question = page.locator("#sim-question")
+            expect(question).to_be_visible()
+            expect(question.locator("h2")).to_be_focused()
+            assert_in_view(page, question.locator("h2"), f"the question of {name}")
+            viewport_shot(page, f"stage-{name}-{size}-finished")
+        assert min(label_sizes(page)) >= 12
+        page.watch.assert_clean()
+
+
+class TestPredictThenWatch:
+    @pytest.mark.parametrize("size", ["laptop", "phone"])
+    def test_a_prediction_gates_play_and_the_debrief_shows_it(self, page, size, assert_accessible):
+        question = load_scenario("competing-consumers").question
+        wrong = next(i for i in range(len(question.choices)) if i != question.answer)
+        page.set_viewport_size(SIZES[size])
+        open_simulator(page, "/simulator/?scenario=competing-consumers")
+        play, status = page.locator("#sim-play"), page.locator(".transport__status")
+        predict = page.locator("#sim-predict")
+        expect(play).to_be_disabled()
+        expect(status).to_have_attribute("data-status", "waiting")
+        page.locator("body").press("k")
+        expect(status).to_have_attribute("data-status", "waiting")
+        assert_in_view(page, predict.get_by_role("button", name="Commit my prediction"), "Commit")
+        assert_accessible(page)
+
+        predict.get_by_label(question.choices[wrong]).check()
+        predict.get_by_role("button", name="Commit my prediction").click()
+        expect(predict).to_contain_text(re.compile(rf"Your prediction\s*{question.choices[wrong]}"))
+        expect(play).to_be_enabled()
+        page.reload()
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
+        expect(predict).to_contain_text(question.choices[wrong])
+
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        debrief = page.locator("#sim-question")
+        expect(debrief.locator("h2")).to_be_focused()
+        predicted, happened = question.choices[wrong], question.choices[question.answer]
+        expect(debrief).to_contain_text(re.compile(rf"You predicted\s*{re.escape(predicted)}"))
+        expect(debrief).to_contain_text(re.compile(rf"run showed\s*{re.escape(happened)}"))
+        expect(debrief.locator(".feedback--wrong")).to_contain_text("Not what happened")
+        if question.feedback:
+            expect(debrief).to_contain_text(question.feedback[wrong])
+        viewport_shot(page, f"debrief-{size}")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+
+class TestInstances:
+    def test_three_instances_are_three_boxes_and_a_command_lands_on_one(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        payment = page.locator(".diagram--wide [data-node=svc-payment]")
+        expect(payment.locator(".slot:not(.slot--off)")).to_have_count(1)
+        payment.click()
+        page.locator("#row-svc-payment select[name=count]").select_option("3")
+        expect(payment.locator(".slot:not(.slot--off)")).to_have_count(3)
+        page.locator("#sim-transport select[name=value]").select_option("0.25")
+
+        commands = page.locator(".palette__form:has(input[value=send]) select")
+        commands.select_option("ProcessPayment")
+        page.get_by_role("button", name="Send command").click()
+        log = page.locator("#sim-log-lines")
+        handed = re.compile(r"ProcessPayment \(command\) from Checkout delivered to Payment#(\d)")
+        for _ in range(10):
+            if handed.search(log.inner_text()):
+                break
+            page.locator("#sim-step").click()
+            page.wait_for_timeout(200)
+        number = handed.search(log.inner_text()).group(1)
+        took = page.locator(".diagram--wide .slot--took")
+        expect(took).to_have_count(1)
+        expect(took).to_have_attribute("data-slot", number)
+        viewport_shot(page, "instances-laptop")
+        page.watch.assert_clean()
+
+
+class TestTimeline:
+    def test_scrubbing_both_ways_loses_nothing_and_a_fork_can_be_undone(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        page.get_by_role("button", name="Send command").click()
+        status = page.locator(".transport__status")
+        for _ in range(8):
+            before = status.inner_text()
+            page.locator("#sim-step").click()
+            expect(status).not_to_have_text(before)
+        present = entries(page)
+        lines = page.locator("#sim-log-lines .log__entry")
+
+        # With the pointer: a click near the start of the timeline looks back.
+        timeline = page.locator("#sim-timeline")
+        box = timeline.bounding_box()
+        page.mouse.click(box["x"] + 4, box["y"] + box["height"] / 2)
+        expect(status).to_have_attribute("data-status", "past")
+        assert entries(page) < present
+        viewport_shot(page, "timeline-past-laptop")
+        # With the keyboard: End is the present again, with every line back.
+        timeline.focus()
+        page.keyboard.press("End")
+        expect(lines).to_have_count(present)
+        expect(status).not_to_have_attribute("data-status", "past")
+
+        page.keyboard.press("Home")
+        expect(status).to_have_attribute("data-status", "past")
+        page.get_by_role("button", name="Fork from here").click()
+        expect(status).not_to_have_attribute("data-status", "past")
+        assert entries(page) < present
+        page.get_by_role("button", name="Undo the fork").click()
+        expect(lines).to_have_count(present)
+        expect(page.get_by_role("button", name="Undo the fork")).to_have_count(0)
+        page.watch.assert_clean()
+
+    def test_next_event_steps_until_an_event_is_published(self, page):
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        page.get_by_role("button", name="Send command").click()
+        page.get_by_role("button", name="Next event").click()
+        expect(page.locator("#sim-log-lines")).to_contain_text("publishes the event OrderPlaced")
+        expect(page.locator("#sim-now")).to_contain_text("OrderPlaced")
+        page.watch.assert_clean()
+
+
+class TestShare:
+    def test_a_shared_link_replays_the_same_run(
+        self, page, browser, site_server, assert_accessible
+    ):
+        open_simulator(page, "/simulator/?scenario=competing-consumers")
+        skip_prediction(page)
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        original = log_text(page)
+        page.get_by_role("button", name="Share this run").click()
+        link = page.locator("[data-share-link]")
+        expect(link).to_have_value(re.compile(r"^http://.*/simulator/\?replay="))
+        address = link.input_value()
+
+        # Someone else, in a browser of their own, opens the link.
+        context = browser.new_context(base_url=site_server.url)
+        other = context.new_page()
+        other.watch = type(page.watch)(other)
+        open_simulator(other, address)
+        expect(other.locator("h1")).to_contain_text("Shared replay")
+        expect(other.locator("#sim-play")).to_be_enabled()
+        other.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(other) != "finished":
+            pass
+        assert log_text(other) == original
+        assert_accessible(other)
+        context.close()
+        page.watch.assert_clean()
+
+
+class TestPalette:
+    @pytest.mark.parametrize("size", ["laptop", "phone"])
+    def test_sending_while_paused_says_so_and_offers_play(self, page, size):
+        page.set_viewport_size(SIZES[size])
+        open_simulator(page)
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator("#sim-log-empty")).to_be_visible()
+        page.get_by_role("button", name="Send command").click()
+        hint = page.locator("#sim-hint")
+        expect(hint).to_contain_text("the run is paused")
+        assert_stage_in_view(page, "after sending")
+        assert_in_view(page, hint, "the hint")
+        viewport_shot(page, f"sent-while-paused-{size}")
+        hint.get_by_role("button", name="Play it").click()
+        expect(page.locator(".transport__status")).to_have_attribute("data-status", "playing")
+        expect(hint).to_be_empty()
+        page.watch.assert_clean()
+
+
+class TestSequence:
+    def test_one_arrow_per_delivery_and_a_selected_arrow_lights_its_causes(
+        self, page, assert_accessible
+    ):
+        scenario = load_scenario("order-flow")
+        run = scenario.run()
+        deliveries = [r for r in run.trace if r.step in ("delivered", "redelivered")]
+        subscriptions = len(run.world.topics[run.world.topic_of("OrderPlaced")])
+        open_simulator(page, "/simulator/?scenario=order-flow")
+        skip_prediction(page)
+        page.locator("#sim-transport select[name=value]").select_option("4.0")
+        while play_to_next_stop(page) != "finished":
+            pass
+        page.get_by_role("tab", name="Sequence").click()
+        expect(page.locator("#sim-sequence")).to_be_visible()
+        expect(page.locator("#sim-picture")).to_be_hidden()
+        arrows = page.locator(".seq__row--event .seq__arrow, .seq__row--command .seq__arrow")
+        expect(arrows).to_have_count(len(deliveries))
+        fan_out = page.locator(".seq__row--event", has_text="OrderPlaced").first
+        expect(fan_out.locator(".seq__arrow")).to_have_count(subscriptions)
+        for row in page.locator(".seq__row--command").all():
+            expect(row.locator(".seq__arrow")).to_have_count(1)
+        expect(page.locator(".seq__row--reply .seq__arrow")).not_to_have_count(0)
+
+        # ProcessPayment was caused by OrderPlaced, itself caused by PlaceOrder.
+        payment = page.locator(".seq__row--command", has_text="ProcessPayment").first
+        payment.focus()
+        page.keyboard.press("Enter")
+        expect(payment).to_have_attribute("aria-pressed", "true")
+        lit = page.locator("#sim-log-lines .log__entry.is-chain")
+        for name in ("PlaceOrder", "OrderPlaced", "ProcessPayment", "PaymentCompleted"):
+            expect(lit.filter(has_text=name).first).to_be_visible()
+        viewport_shot(page, "sequence-laptop")
+        assert_accessible(page)
+        # A log line selects its chain too; selecting it again clears it.
+        line = page.locator("#sim-log-lines .log__entry", has_text="sends the command PlaceOrder")
+        line.first.click()
+        line.first.click()
+        expect(lit).to_have_count(0)
         page.watch.assert_clean()

@@ -69,6 +69,8 @@ async def test_sending_a_command_shows_it_in_the_log_at_once():
 async def test_playing_the_order_flow_fans_out_to_every_subscriber():
     communicator, _ = await open_socket("/ws/simulator/?scenario=order-flow")
     await first_state(communicator)
+    await communicator.send_json_to({"action": "predict", "skip": True})
+    await communicator.receive_json_from()
     await communicator.send_json_to({"action": "play"})
     text = ""
     for _ in range(300):

@@ -52,6 +52,8 @@ async def test_a_parked_guided_run_carries_on_exactly_as_one_never_parked(rebuil
     cookie, _ = await learner_session()
     parked, _ = await open_tab(cookie, "/ws/simulator/?scenario=order-flow")
     other, _ = await open_tab((await learner_session())[0], "/ws/simulator/?scenario=order-flow")
+    for tab in (parked, other):
+        await request(tab, {"action": "predict", "skip": True}, "state")
     built_at_connect = len(rebuilds)
 
     # Reading each pause's explanation for 0.3 s parks the engine; the other tab never waits.
@@ -94,6 +96,8 @@ async def test_a_socket_opening_a_state_already_shown_starts_parked_and_plays_th
     )
     assert len(rebuilds) == built, "the second socket built an engine just to show the start"
     assert shown["playing"] is False
+    for tab in (first, second):
+        await request(tab, {"action": "predict", "skip": True}, "state")
 
     one = await play_to_the_end(first, read_s=0)
     two = await play_to_the_end(second, read_s=0)

@@ -48,6 +48,8 @@ async def test_each_pause_shows_its_words_and_moving_on_clears_them():
     await communicator.connect()
     state = await communicator.receive_json_from()
     assert callout(state["content"]) == ""
+    await communicator.send_json_to({"action": "predict", "skip": True})
+    await communicator.receive_json_from()
 
     await communicator.send_json_to({"action": "play"})
     playing = await communicator.receive_json_from()

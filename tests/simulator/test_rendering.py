@@ -4,6 +4,7 @@ import json
 import re
 
 from simulator import rendering
+from simulator.engine import load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import (
     render_state,
@@ -111,3 +112,68 @@ def test_an_encoded_state_frame_is_the_frame_and_an_answer_is_never_shared():
     wrong = state_text(sandbox, runner, full=False, answer={"choice": 1, "correct": False})
     assert "Right, and the run" in json.loads(right)["content"]
     assert "Not quite" in json.loads(wrong)["content"]
+
+
+def status_of(content: str) -> str:
+    return re.search(r'class="transport__status" role="status" data-status="(\w+)"', content)[1]
+
+
+def test_an_empty_sandbox_that_is_played_does_not_say_playing():
+    sandbox = Sandbox(owner="")
+    runner = runner_for(sandbox)
+    runner.playing = True
+    frame = render_state(sandbox, runner, full=False)
+    assert status_of(frame["content"]) == "empty"
+    assert "Playing" not in frame["content"]
+    assert ">Play<" in frame["content"]
+
+
+def test_a_run_that_has_nothing_left_to_do_says_finished():
+    sandbox = Sandbox(owner="")
+    runner = runner_for(sandbox)
+    runner.engine.apply({"action": "send", "name": "PlaceOrder"})
+    runner.playing = True
+    assert status_of(render_state(sandbox, runner, full=False)["content"]) == "playing"
+    while runner.step():
+        pass
+    content = render_state(sandbox, runner, full=False)["content"]
+    assert status_of(content) == "finished"
+    # The free sandbox keeps its Play button: the learner's next message plays at once.
+    assert ">Play<" in content
+    assert ">Pause<" not in content
+
+
+def test_a_finished_guided_run_offers_a_replay_and_shows_its_question():
+    sandbox = Sandbox(owner="", scenario="order-flow", seed=0, prediction=1)
+    sandbox.scheduled = [dict(i, at=i.get("at", 0)) for i in load_scenario("order-flow").inputs]
+    runner = Runner(engine_for(sandbox), emit=None, scheduled=sandbox.scheduled)
+    assert 'id="sim-question"' in render_state(sandbox, runner, full=False)["content"]
+    assert re.search(
+        r'<section id="sim-question"[^>]* hidden',
+        render_state(sandbox, runner, full=False)["content"],
+    )
+    while runner.step():
+        pass
+    content = render_state(sandbox, runner, full=False)["content"]
+    assert status_of(content) == "finished"
+    assert ">Replay<" in content
+    assert not re.search(r'<section id="sim-question"[^>]* hidden', content)
+
+
+def test_the_view_names_only_the_subscriptions_taken_during_the_run():
+    sandbox = Sandbox(owner="")
+    runner = runner_for(sandbox)
+    view = render_state(sandbox, runner, full=False)["view"]["services"]
+    assert all("topics" not in state for state in view.values())
+    runner.engine.apply({"action": "subscribe", "service": "Loyalty", "catch_up": False})
+    view = render_state(sandbox, runner, full=False)["view"]["services"]
+    assert view["svc-loyalty"]["topics"] == ["topic-order-events"]
+    assert "topics" not in view["svc-email"]
+
+
+def test_a_prediction_past_the_end_of_a_rewritten_question_is_asked_again():
+    choices = load_scenario("order-flow").question.choices
+    sandbox = Sandbox(owner="", scenario="order-flow", seed=0, prediction=len(choices))
+    content = render_state(sandbox, runner_for(sandbox), full=False)["content"]
+    assert status_of(content) == "waiting"
+    assert 'id="predict-title"' in content

@@ -126,6 +126,7 @@ async def test_a_tab_that_saw_nothing_new_does_not_undo_the_other_tab_when_it_dr
 async def test_a_reconnect_during_a_guided_pause_shows_the_same_explanation():
     cookie, _ = await learner_session()
     tab, _ = await open_tab(cookie, "/ws/simulator/?scenario=email-down")
+    await request(tab, {"action": "predict", "skip": True}, "state")
     await request(tab, {"action": "play"}, "state")
     for _ in range(200):
         frame = await tab.receive_json_from(timeout=5)
@@ -149,7 +150,8 @@ async def test_a_rewind_is_stored_even_when_it_discards_no_input():
     other, _ = await open_tab(cookie)  # reads the sandbox, then writes its own step
     await request(other, {"action": "step"}, "steps")
 
-    rewound = await request(tab, {"action": "seek", "seq": 1}, "state")
+    await request(tab, {"action": "seek", "seq": 1}, "state")
+    rewound = await request(tab, {"action": "fork"}, "state")
     rewound_at = int(re.search(r"t=(\d+) ms", rewound["content"]).group(1))
 
     stored = await stored_sandbox(key, until=lambda s: s.until == rewound_at)
