@@ -10,7 +10,8 @@ sends them.
 
 from __future__ import annotations
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
@@ -35,7 +36,15 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        problem = self.problem(request)
+        try:
+            problem = self.problem(request)
+        except RequestDataTooBig:
+            megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+            message = (
+                f"What you sent is larger than the site accepts ({megabytes:g} MB in one form). "
+                "Send something smaller."
+            )
+            return render(request, "400.html", {"message": message}, status=413)
         if problem:
             return render(request, "400.html", {"message": problem}, status=400)
         return self.get_response(request)

@@ -82,3 +82,10 @@ def test_a_form_in_an_unreadable_encoding_gets_a_400_not_a_500(charset):
     assert response.status_code != 500
     if charset == "latin-1":
         assert "encoding the site cannot read" in refused(response)
+
+
+def test_a_body_past_the_upload_limit_gets_a_413_page_not_a_traceback(client, caplog):
+    response = client.post("/grammar/", {"names": "x" * 3_000_000})
+    assert response.status_code == 413
+    assert "larger than the site accepts" in response.content.decode()
+    assert "Traceback" not in caplog.text
