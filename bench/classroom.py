@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT))
 from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ClientPool, cpu_seconds, percentile, serve_commands  # noqa: E402
+from simulator.engine.order_flow import ORDER_FLOW  # noqa: E402
 from tests.servers import (  # noqa: E402
     SITE_APPLICATION,
     RedisServer,
@@ -102,8 +103,9 @@ RECONNECT_S = 2.0
 # socket's own confirmation is awaited for at most ROLE_WAIT_S before everyone syncs.
 ROLE_SPREAD_S = 20.0
 ROLE_WAIT_S = 40.0
-SERVICES = ("Order", "Email", "Inventory", "Analytics", "Fraud", "Customer App")
 TOPIC = "order-events"
+# The topic's subscribers come from the engine's world, so the bench follows the course's flow.
+SERVICES = tuple(ORDER_FLOW["topics"][TOPIC])
 EVENT = "OrderPlaced"
 TEACHER, PASSWORD = "teacher", "bench-only-teaching-password-5b1d"
 GOAL_P99_MS = 500.0

@@ -110,24 +110,26 @@ def level_act(request, name: str):
     return redirect("challenge-level", name=level.name)
 
 
-@require_POST
-def level_undo(request, name: str):
+def _rewind(request, name: str, change, said: str):
+    """Undo and Start over: change the stored attempt, if this visitor has one, and say so."""
     level = _level_or_404(name)
     learner = learner_for_request(request, create=False)
     if learner is not None:
-        services.attempt_undo(learner=learner, level=level)
-        messages.info(request, "Your last action was taken back.")
+        change(learner=learner, level=level)
+        messages.info(request, said)
     return redirect("challenge-level", name=level.name)
+
+
+@require_POST
+def level_undo(request, name: str):
+    return _rewind(request, name, services.attempt_undo, "Your last action was taken back.")
 
 
 @require_POST
 def level_reset(request, name: str):
-    level = _level_or_404(name)
-    learner = learner_for_request(request, create=False)
-    if learner is not None:
-        services.attempt_reset(learner=learner, level=level)
-        messages.info(request, "The level starts over; your best result is kept.")
-    return redirect("challenge-level", name=level.name)
+    return _rewind(
+        request, name, services.attempt_reset, "The level starts over; your best result is kept."
+    )
 
 
 @require_safe

@@ -5,22 +5,13 @@ import re
 
 import pytest
 
+from challenges.actions import LABELS
 from simulator.engine.levels import list_levels, load_level
 from tests.challenges.attempts import WRONG
 
 pytestmark = pytest.mark.browser
 
 LEVELS = list_levels()
-LABELS = {
-    "send": "Send a command",
-    "publish": "Publish an event",
-    "set_online": "Take a service offline or bring it back",
-    "set_idempotent": "Make a service remember what it handled",
-    "set_instances": "Run more or fewer instances",
-    "subscribe": "Subscribe a service to its topics",
-    "replay_events": "Replay the event log",
-    "replay_commands": "Replay the command log",
-}
 
 
 def do(page, action: dict) -> None:
