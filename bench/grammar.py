@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from courseware.grammar import classify
+from naming.grammar import classify
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared/data/message-names.tsv"
 LABELS = ("event", "command", "contradiction")

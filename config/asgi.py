@@ -17,7 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from config.collector import PacedCollection  # noqa: E402
 from config.last_resort import LastResort  # noqa: E402
 from config.websocket_routes import websocket_urlpatterns  # noqa: E402
-from courseware.verb_forms import load_lexicon  # noqa: E402
+from naming.verb_forms import load_lexicon  # noqa: E402
 
 application = PacedCollection(
     ProtocolTypeRouter(

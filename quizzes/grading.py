@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from courseware.grammar import MAX_LENGTH, InvalidName, classify, split_words, suggest_rename
+from naming.grammar import MAX_LENGTH, InvalidName, classify, split_words, suggest_rename
 from quizzes.banks import KINDS, BankError, Generator, Question
 
 MAX_ANSWER_CHARS = MAX_LENGTH

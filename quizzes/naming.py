@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from courseware.grammar import MAX_LENGTH, InvalidName, Verdict, classify
+from naming.grammar import MAX_LENGTH, InvalidName, Verdict, classify
 
 MAX_NAMES = 100
 MAX_INPUT_CHARS = 20_000

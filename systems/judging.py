@@ -1,6 +1,6 @@
 """Judging each message of a design twice: by its name and by how it travels.
 
-The name is read by the course's naming checker (:func:`courseware.grammar.classify`). The
+The name is read by the course's naming checker (:func:`naming.grammar.classify`). The
 shape is read from the design: a message handed to one receiver off a queue, or one that waits
 for a reply, behaves like a command; a message published to a topic that any number may
 subscribe to behaves like an event. When the two disagree the course has a name for it, and the
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from courseware.grammar import InvalidName, classify, suggest_rename
+from naming.grammar import InvalidName, classify, suggest_rename
 
 from .design import QUEUE, Design, Route
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from courseware.grammar import InvalidName, classify
 from courseware.views.lessons import is_partial_request
+from naming.grammar import InvalidName, classify
 
 MAX_NAME_LENGTH = 200
 

@@ -1,7 +1,7 @@
 """The seam between the engine and the naming classifier.
 
 The engine only needs to know whether a name reads as an event, a command or neither, and why. The
-real judgement lives in ``courseware.grammar.classify``; the engine imports it lazily, the first
+real judgement lives in ``naming.grammar.classify``; the engine imports it lazily, the first
 time a name has to be judged, so that importing the engine stays cheap and free of the rest of the
 site. Tests inject their own classifier to stay independent of the grammar's finer rules.
 
@@ -59,9 +59,9 @@ def default_classifier() -> Classifier:
     server builds engines by the dozen every second.
     """
     try:
-        from courseware.grammar import classify
+        from naming.grammar import classify
     except ModuleNotFoundError as error:
-        if error.name not in ("courseware", "courseware.grammar"):
+        if error.name not in ("courseware", "naming.grammar"):
             raise
         return simple_classify
     return lru_cache(maxsize=VERDICTS_KEPT)(classify)

@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courseware.grammar import InvalidName, classify
+from naming.grammar import InvalidName, classify
 
 FIELDS = ("name", "kind", "verb", "form", "explanation", "smell")
 

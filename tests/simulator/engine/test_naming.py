@@ -64,7 +64,7 @@ def test_by_default_the_course_grammar_judges_names():
 
 
 def test_engines_of_one_process_share_the_course_grammar_verdicts(monkeypatch):
-    from courseware import grammar
+    from naming import grammar
     from simulator.engine import naming
 
     asked = []

@@ -7,10 +7,10 @@ test to a name in any style and says which verb decided it and why.
 
 How a name is read, in order:
 
-1. Cut it into words (:mod:`courseware.naming_words`); drop version tags such as ``V2``.
+1. Cut it into words (:mod:`naming.words`); drop version tags such as ``V2``.
 2. Take off a kind label: a suffix (``Event``, ``IntegrationEvent``, ``Cmd``...) or a namespace
    segment (``Orders.Commands.PlaceOrder``). The label is remembered, not trusted.
-3. Read the words with the lexicon (:mod:`courseware.verb_forms`) and decide by position:
+3. Read the words with the lexicon (:mod:`naming.verb_forms`) and decide by position:
 
    - a past form after the subject (``FundsWithdrawn``, ``UserSignedUp``, ``ItemAddedToCart``)
      makes an event, even when the first word could also be a verb ("order", "report");
@@ -34,8 +34,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from courseware.naming_words import ParsedName, Word, parse, render, split_words
-from courseware.verb_forms import (
+from naming.verb_forms import (
     FUNCTION_WORDS,
     MODALS_OF_FUTURE,
     PARTICLES,
@@ -44,6 +43,7 @@ from courseware.verb_forms import (
     lookup,
     past_participle,
 )
+from naming.words import ParsedName, Word, parse, render, split_words
 
 __all__ = ["MAX_LENGTH", "InvalidName", "Verdict", "classify", "split_words", "suggest_rename"]
 
