@@ -1,9 +1,10 @@
 """What the site holds about a signed-in learner, to hand over or to delete.
 
-A learner's lessons, answers and quiz attempts hang off their account; their sandbox is owned
-by `user:<pk>`; room participation lives in the room's log under a private id that only their
-session knows (see classroom/identity.py), so the rooms joined from this browser are the ones
-this session remembers. The rooms a teacher opened belong to their account.
+A learner's lessons, answers, quiz attempts, level attempts and sandbox are `LearnerOwned` rows
+of their account, found with `.of(learner)` and deleted with it. Room participation lives in
+the room's log under a private id that only their session knows (see classroom/identity.py), so
+the rooms joined from this browser are the ones this session remembers. The rooms a teacher
+opened belong to their account.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
 from challenges.models import LevelAttempt
 from classroom import fanout, identity
@@ -22,6 +22,7 @@ from classroom import services as rooms
 from classroom.models import Room
 from classroom.room import RoomRefused
 from courseware.models import CheckAnswer, LessonProgress
+from learners.identity import Learner
 from quizzes.models import Attempt
 from simulator.models import Sandbox
 
@@ -53,10 +54,11 @@ def _rooms_joined(session) -> list[dict[str, Any]]:
 
 def learner_data(*, user, session) -> dict[str, Any]:
     """Everything about `user` in plain JSON-ready data: what a data download contains."""
-    progress = LessonProgress.objects.filter(user=user).order_by("lesson_slug")
-    answers = CheckAnswer.objects.filter(user=user).order_by("answered_at", "pk")
-    attempts = Attempt.objects.filter(user=user).prefetch_related("answers").order_by("pk")
-    sandboxes = Sandbox.objects.filter(owner=f"user:{user.pk}")
+    learner = Learner(user_id=user.pk)
+    progress = LessonProgress.objects.of(learner).order_by("lesson_slug")
+    answers = CheckAnswer.objects.of(learner).order_by("answered_at", "pk")
+    attempts = Attempt.objects.of(learner).prefetch_related("answers").order_by("pk")
+    sandboxes = Sandbox.objects.of(learner)
     return {
         "account": {
             "username": user.get_username(),
@@ -119,7 +121,7 @@ def learner_data(*, user, session) -> dict[str, Any]:
                 "solved_at": _when(a.solved_at),
                 "best_actions": a.best_actions,
             }
-            for a in LevelAttempt.objects.filter(user=user).order_by("level")
+            for a in LevelAttempt.objects.of(learner).order_by("level")
         ],
         "rooms": {
             "joined": _rooms_joined(session),
@@ -154,8 +156,5 @@ def account_delete(*, user, session) -> None:
         with contextlib.suppress(RoomRefused):
             _announce(code, rooms.room_act(code=code, actor=pid, action="leave", fields={}))
     session.pop(identity.SESSION_KEY, None)
-    with transaction.atomic():
-        Sandbox.objects.filter(owner=f"user:{user.pk}").delete()
-        # The rest hangs off the user with CASCADE: progress, answers, attempts, level attempts,
-        # taught rooms.
-        user.delete()
+    # Every LearnerOwned row and every taught room hangs off the user with CASCADE.
+    user.delete()

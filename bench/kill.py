@@ -48,7 +48,7 @@ KILL_AFTER_S = (0.3, 2.0)
 
 @dataclass
 class Learner:
-    owner: str = ""
+    key: str = ""  # the learner key of its session, which owns its sandbox
     cookie: str = ""
     acked: list[int] = field(default_factory=list)
     shown_length: int = 0  # the longest trace the player's screen showed
@@ -62,7 +62,7 @@ def open_session(port: int) -> Learner:
     """
     from simulator.models import Sandbox
 
-    before = set(Sandbox.objects.values_list("owner", flat=True))
+    before = set(Sandbox.objects.values_list("session_key", flat=True))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/simulator/")
     response = conn.getresponse()
@@ -70,8 +70,8 @@ def open_session(port: int) -> Learner:
     for header, value in response.getheaders():
         if header.lower() == "set-cookie" and value.startswith("sessionid="):
             cookie = value.split(";", 1)[0]
-            (owner,) = set(Sandbox.objects.values_list("owner", flat=True)) - before
-            return Learner(owner=owner, cookie=cookie)
+            (key,) = set(Sandbox.objects.values_list("session_key", flat=True)) - before
+            return Learner(key=key, cookie=cookie)
     raise RuntimeError(f"no session cookie from /simulator/ (status {response.status})")
 
 
@@ -135,7 +135,7 @@ def check(learners: list[Learner], graceful: bool, tally: Tally) -> None:
     from simulator.sandboxes import engine_for
 
     for i, learner in enumerate(learners):
-        sandbox = Sandbox.objects.filter(owner=learner.owner).first()
+        sandbox = Sandbox.objects.filter(session_key=learner.key).first()
         inputs = sandbox.inputs if sandbox is not None else []
         if i == 0:
             if graceful and learner.shown_length:

@@ -203,13 +203,13 @@ class Server:
                 self.process.wait()
 
 
-# What the simulator page does for a new visitor (courseware.services.learner_for_request), done
+# What the simulator page does for a new visitor (learners.identity.learner_for_request), done
 # straight in the database for many learners at once.
 MINT_SESSIONS = """
 import json, secrets
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
-from courseware.services import LEARNER_KEY
+from learners.identity import LEARNER_KEY
 keys = []
 with transaction.atomic():
     for _ in range({count}):

@@ -7,20 +7,13 @@ engine all show what those actions do now.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from courseware.models import OWNED_BY_ONE_LEARNER
+from learners.models import LearnerOwned
 
 
-class LevelAttempt(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
-    )
-    session_key = models.CharField(
-        max_length=64, blank=True, default="", help_text="Learner key of an anonymous session."
-    )
+class LevelAttempt(LearnerOwned):
     level = models.SlugField(max_length=100)
     actions = models.JSONField(default=list, help_text="The learner's actions since the start.")
     solved_at = models.DateTimeField(null=True, blank=True)
@@ -29,9 +22,9 @@ class LevelAttempt(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(LearnerOwned.Meta):
         constraints = [
-            models.CheckConstraint(condition=OWNED_BY_ONE_LEARNER, name="levelattempt_one_learner"),
+            *LearnerOwned.Meta.constraints,
             models.UniqueConstraint(
                 fields=["user", "level"],
                 condition=Q(user__isnull=False),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from challenges.models import LevelAttempt
 from courseware.content import load_course
-from courseware.models import Learner, LessonProgress
+from courseware.models import LessonProgress
+from learners.identity import Learner
 from simulator.engine.levels import Level, list_levels, load_level
 
 OPEN, LOCKED, SOLVED = "open", "locked", "solved"
@@ -36,7 +37,7 @@ def all_levels() -> list[Level]:
 def attempts_by_level(learner: Learner | None) -> dict[str, LevelAttempt]:
     if learner is None:
         return {}
-    return {a.level: a for a in LevelAttempt.objects.filter(**learner.lookup)}
+    return {a.level: a for a in LevelAttempt.objects.of(learner)}
 
 
 def level_map(learner: Learner | None) -> list[MapRow]:
@@ -46,9 +47,9 @@ def level_map(learner: Learner | None) -> list[MapRow]:
     read = set()
     if learner is not None:
         read = set(
-            LessonProgress.objects.filter(**learner.lookup, read_at__isnull=False).values_list(
-                "lesson_slug", flat=True
-            )
+            LessonProgress.objects.of(learner)
+            .filter(read_at__isnull=False)
+            .values_list("lesson_slug", flat=True)
         )
     titles = {lesson.slug: lesson.title for lesson in load_course().lessons}
     rows, previous_solved = [], True

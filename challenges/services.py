@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from challenges.models import LevelAttempt
-from courseware.models import Learner
+from learners.identity import Learner
 from simulator.engine import Engine
 from simulator.engine.errors import DomainError
 from simulator.engine.levels import MAX_ACTIONS, Level, LevelError
@@ -33,8 +33,10 @@ def replay(level: Level, actions: list[dict[str, Any]]) -> Played:
 
 
 def _attempt_for_update(learner: Learner, level: Level) -> LevelAttempt:
-    attempt, _ = LevelAttempt.objects.select_for_update().get_or_create(
-        **learner.lookup, level=level.name, defaults={**learner.fields}
+    attempt, _ = (
+        LevelAttempt.objects.select_for_update()
+        .of(learner)
+        .get_or_create(level=level.name, defaults={**learner.fields})
     )
     return attempt
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from challenges import selectors, services
 from challenges.actions import LABELS, ActionError, action_from_form, describe, repeat_count
-from courseware.services import learner_for_request
+from learners.identity import learner_for_request
 from simulator.engine import narrate
 from simulator.engine.levels import Level, LevelError, load_level
 

@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 
 from courseware.content import CheckQuestion, Course, Lesson
 from courseware.grading import LessonState, continue_from, lesson_state
-from courseware.models import CheckAnswer, Learner, LessonProgress
+from courseware.models import CheckAnswer, LessonProgress
+from learners.identity import Learner
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ def course_outline(*, learner: Learner | None, course: Course) -> Outline:
     attempts: dict[str, int] = {}
     right: dict[str, int] = {}
     if learner is not None:
-        progress = {p.lesson_slug: p for p in LessonProgress.objects.filter(**learner.lookup)}
+        progress = {p.lesson_slug: p for p in LessonProgress.objects.of(learner)}
         for row in (
-            CheckAnswer.objects.filter(**learner.lookup)
+            CheckAnswer.objects.of(learner)
             .values("lesson_slug")
             .annotate(
                 attempts=Count("id"),
@@ -79,7 +80,8 @@ def questions_answered_correctly(*, learner: Learner | None, lesson_slug: str) -
     if learner is None:
         return set()
     return set(
-        CheckAnswer.objects.filter(**learner.lookup, lesson_slug=lesson_slug, correct=True)
+        CheckAnswer.objects.of(learner)
+        .filter(lesson_slug=lesson_slug, correct=True)
         .values_list("question_id", flat=True)
         .distinct()
     )
@@ -89,9 +91,11 @@ def check_attempt_count(*, learner: Learner | None, lesson_slug: str, question_i
     """How many answers the learner has given to one check question, right or wrong."""
     if learner is None:
         return 0
-    return CheckAnswer.objects.filter(
-        **learner.lookup, lesson_slug=lesson_slug, question_id=question_id
-    ).count()
+    return (
+        CheckAnswer.objects.of(learner)
+        .filter(lesson_slug=lesson_slug, question_id=question_id)
+        .count()
+    )
 
 
 @dataclass(frozen=True)

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from courseware.content import Lesson, load_course
 from courseware.grading import grade, lesson_is_checked
-from courseware.models import CheckAnswer, Learner, LessonProgress
-
-LEARNER_KEY = "courseware_learner_key"
-
-
-def learner_for_request(request, *, create: bool) -> Learner | None:
-    """The learner behind a request; for an anonymous visitor, their session's learner key.
-
-    With `create`, an anonymous visitor without a key gets one (and so a session); without it,
-    such a visitor has no learner yet and None is returned, so reading a page writes nothing.
-    """
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return Learner(user_id=user.pk)
-    key = request.session.get(LEARNER_KEY)
-    if not key and create:
-        key = secrets.token_hex(16)
-        request.session[LEARNER_KEY] = key
-    return Learner(session_key=key) if key else None
+from courseware.models import CheckAnswer, LessonProgress
+from learners.identity import Learner
 
 
 def _progress_for_update(learner: Learner, lesson_slug: str) -> LessonProgress:
-    progress, _ = LessonProgress.objects.select_for_update().get_or_create(
-        **learner.lookup,
-        lesson_slug=lesson_slug,
-        defaults={**learner.fields, "touched_at": timezone.now()},
+    progress, _ = (
+        LessonProgress.objects.select_for_update()
+        .of(learner)
+        .get_or_create(
+            lesson_slug=lesson_slug,
+            defaults={**learner.fields, "touched_at": timezone.now()},
+        )
     )
     return progress
 
@@ -86,9 +70,11 @@ def check_answer_record(
         # Answering a lesson's question means its page was open.
         progress.read_at = now
     if progress.checked_at is None and result.correct:
-        right = CheckAnswer.objects.filter(
-            **learner.lookup, lesson_slug=lesson.slug, correct=True
-        ).values_list("question_id", flat=True)
+        right = (
+            CheckAnswer.objects.of(learner)
+            .filter(lesson_slug=lesson.slug, correct=True)
+            .values_list("question_id", flat=True)
+        )
         if lesson_is_checked(lesson, right):
             progress.checked_at = now
     progress.save()
@@ -125,10 +111,10 @@ def progress_merge_session_into_user(*, session_key: str, user) -> int:
     if not session_key:
         return 0
     anonymous = Learner(session_key=session_key)
-    CheckAnswer.objects.filter(**anonymous.lookup).update(user=user, session_key="")
+    CheckAnswer.objects.of(anonymous).update(user=user, session_key="")
     course = load_course()
     moved = 0
-    for progress in LessonProgress.objects.select_for_update().filter(**anonymous.lookup):
+    for progress in LessonProgress.objects.select_for_update().of(anonymous):
         moved += 1
         mine = (
             LessonProgress.objects.select_for_update()

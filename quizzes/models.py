@@ -1,27 +1,18 @@
 """Quiz attempts and their answers, for signed-in users and anonymous visitors alike.
 
-A learner is keyed exactly as the lessons key them (see courseware.models.Learner): a user, or
-the random learner key kept in an anonymous session's data. Exactly one of the two is set.
+An attempt is `LearnerOwned` (see learners.models): a signed-in user's or an anonymous learner's.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
-ONE_LEARNER = (Q(user__isnull=False) & Q(session_key="")) | (
-    Q(user__isnull=True) & ~Q(session_key="")
-)
+from learners.models import LearnerOwned
 
 
-class Attempt(models.Model):
+class Attempt(LearnerOwned):
     """One go at a quiz. Its seed fixes what it showed, so it can be reviewed as it was."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
-    )
-    session_key = models.CharField(max_length=64, blank=True, default="")
     quiz_slug = models.SlugField(max_length=100)
     seed = models.PositiveIntegerField()
     token = models.UUIDField(
@@ -30,8 +21,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        constraints = [models.CheckConstraint(condition=ONE_LEARNER, name="attempt_one_learner")]
+    class Meta(LearnerOwned.Meta):
         indexes = [
             models.Index(fields=["user", "quiz_slug"]),
             models.Index(fields=["session_key", "quiz_slug"]),

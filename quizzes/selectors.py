@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Q
 
-from courseware.models import Learner
+from learners.identity import Learner
 from quizzes.banks import BANKS_DIR, Question, Quiz, load_banks
 from quizzes.grading import Presented, describe
 from quizzes.models import Answer, Attempt
@@ -31,7 +31,7 @@ def learner_records(*, learner: Learner | None) -> dict[str, QuizRecord]:
     if learner is None:
         return {}
     attempts = (
-        Attempt.objects.filter(**learner.lookup)
+        Attempt.objects.of(learner)
         .annotate(right=Count("answers", filter=Q(answers__correct=True)))
         .order_by("-started_at", "-pk")
     )
@@ -65,7 +65,7 @@ def attempt_for(*, learner: Learner | None, quiz: Quiz, pk: int) -> Attempt | No
     """The learner's own attempt at this quiz, or None (someone else's is never shown)."""
     if learner is None:
         return None
-    return Attempt.objects.filter(**learner.lookup, quiz_slug=quiz.slug, pk=pk).first()
+    return Attempt.objects.of(learner).filter(quiz_slug=quiz.slug, pk=pk).first()
 
 
 def answers_by_question(attempt: Attempt) -> dict[str, Answer]:

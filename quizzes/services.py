@@ -8,30 +8,14 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courseware.models import Learner
-from courseware.services import learner_for_request
+from learners.identity import Learner
 from quizzes.banks import Question, Quiz
 from quizzes.grading import Graded, grade, parse_answer, present
 from quizzes.models import Answer, Attempt
 
-# The learner key, copied under our own name so that sign-in can find the attempts it owns.
-QUIZ_LEARNER_KEY = "quizzes_learner_key"
-
 
 class QuizError(ValueError):
     """A request the quiz cannot honour; the sentence is for the learner."""
-
-
-def learner_for(request, *, create: bool) -> Learner | None:
-    """The lessons' learner for this request (see courseware.services.learner_for_request)."""
-    learner = learner_for_request(request, create=create)
-    if (
-        learner is not None
-        and learner.user_id is None
-        and request.session.get(QUIZ_LEARNER_KEY) != learner.session_key
-    ):
-        request.session[QUIZ_LEARNER_KEY] = learner.session_key
-    return learner
 
 
 def parse_token(raw: object) -> uuid.UUID:
@@ -97,6 +81,4 @@ def attempts_merge_session_into_user(*, session_key: str, user) -> int:
     """Moves an anonymous visitor's attempts onto the user who just signed in."""
     if not session_key:
         return 0
-    return Attempt.objects.filter(user__isnull=True, session_key=session_key).update(
-        user=user, session_key=""
-    )
+    return Attempt.objects.of(Learner(session_key=session_key)).update(user=user, session_key="")

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learners.identity import learner_for_request
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
 from quizzes.grading import Graded, InvalidAnswer, Presented, grade, present, right_answer
 from quizzes.models import Answer, Attempt
@@ -30,7 +31,6 @@ from quizzes.services import (
     QuizError,
     answer_record,
     attempt_start,
-    learner_for,
     parse_token,
 )
 
@@ -102,13 +102,13 @@ def grammar_page(request):
 @require_safe
 def quiz_list(request):
     banks = _banks()
-    records = learner_records(learner=learner_for(request, create=False))
+    records = learner_records(learner=learner_for_request(request, create=False))
     rows = [(quiz, records.get(quiz.slug)) for quiz in banks.quizzes]
     return render(request, "quizzes/list.html", {"rows": rows})
 
 
 def _detail(request, quiz: Quiz, *, error: str = "", status: int = 200):
-    records = learner_records(learner=learner_for(request, create=False))
+    records = learner_records(learner=learner_for_request(request, create=False))
     titles = _lesson_titles()
     context = {
         "quiz": quiz,
@@ -131,7 +131,7 @@ def quiz_start(request, slug):
     quiz = _quiz_or_404(slug)
     try:
         token = parse_token(request.POST.get("token"))
-        learner = learner_for(request, create=True)
+        learner = learner_for_request(request, create=True)
         attempt = attempt_start(learner=learner, quiz=quiz, token=token)
     except QuizError as exc:
         return _detail(request, quiz, error=str(exc), status=400)
@@ -201,7 +201,7 @@ def _item(quiz, attempt, number, question, answer=None, titles=None, **extra) ->
 
 
 def _attempt_or_404(request, quiz: Quiz, pk: int) -> Attempt:
-    attempt = attempt_for(learner=learner_for(request, create=False), quiz=quiz, pk=pk)
+    attempt = attempt_for(learner=learner_for_request(request, create=False), quiz=quiz, pk=pk)
     if attempt is None:
         raise Http404("No such attempt of yours.")
     return attempt

@@ -19,6 +19,7 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from learners.identity import learner_for_scope
 from realtime.boundary import Guarded
 from simulator import sandboxes
 from simulator.direct_dispatch import DirectDispatch
@@ -105,10 +106,10 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         if self.replay is not None:
             await self._open_replay()
             return
-        owner = sandboxes.owner_for_scope(self.scope)
+        learner = learner_for_scope(self.scope)
         # Another tab of this learner may have just saved: read the row after that save.
         await writer().flushed()
-        self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(owner)
+        self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(learner)
         await self.accept()
         requested = self._requested_scenario()
         if requested is not None and requested != self.sandbox.scenario:
@@ -459,7 +460,7 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         try:
             self.sandbox = sandboxes.sandbox_from_share(self.replay)
         except DomainError as error:
-            self.sandbox = Sandbox(owner="")
+            self.sandbox = Sandbox()
             await self._start()
             await self.send_state()
             await self.send_error("bad_replay", str(error))

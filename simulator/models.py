@@ -1,17 +1,20 @@
 from django.db import models
+from django.db.models import Q
+
+from learners.models import LearnerOwned
 
 PREDICTION_SKIPPED = -1
 
 
-class Sandbox(models.Model):
+class Sandbox(LearnerOwned):
     """A learner's simulator, stored as the inputs they made rather than as the state they saw.
 
     The engine is deterministic, so replaying `inputs` with `seed` rebuilds everything, and
     `until` says how far in virtual time the learner had let it run. Anonymous learners own a
-    sandbox by session, signed-in learners by account.
+    sandbox by session, signed-in learners by account: one each. A sandbox owned by nobody lives
+    in memory only (a shared run, a preview) and is never saved.
     """
 
-    owner = models.CharField(max_length=80, unique=True)
     scenario = models.CharField(max_length=40, blank=True)
     seed = models.IntegerField(default=0)
     inputs = models.JSONField(default=list)
@@ -23,5 +26,20 @@ class Sandbox(models.Model):
     prediction = models.SmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta(LearnerOwned.Meta):
+        verbose_name_plural = "sandboxes"
+        constraints = [
+            *LearnerOwned.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="sandbox_unique_user"
+            ),
+            models.UniqueConstraint(
+                fields=["session_key"],
+                condition=Q(user__isnull=True),
+                name="sandbox_unique_session",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"sandbox of {self.owner} ({len(self.inputs)} inputs)"
+        owner = self.learner.identity if self.learner else "nobody"
+        return f"sandbox of {owner} ({len(self.inputs)} inputs)"

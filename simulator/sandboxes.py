@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from learners.identity import Learner
 from simulator.engine import DomainError, Engine, Scenario, load_scenario
 from simulator.models import PREDICTION_SKIPPED, Sandbox
 
@@ -17,23 +17,11 @@ from simulator.models import PREDICTION_SKIPPED, Sandbox
 MAX_INPUTS = 500
 
 
-def owner_for_scope(scope: Mapping[str, Any]) -> str | None:
-    """The sandbox owner behind a WebSocket: the signed-in user, else the session's learner."""
-    from courseware.services import LEARNER_KEY
-
-    user = scope.get("user")
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    session = scope.get("session")
-    key = session.get(LEARNER_KEY) if session is not None else None
-    return f"learner:{key}" if key else None
-
-
-def sandbox_for(owner: str | None) -> Sandbox:
-    """The owner's sandbox; an unsaved one for a visitor without a session."""
-    if owner is None:
-        return Sandbox(owner="")
-    sandbox, _ = Sandbox.objects.get_or_create(owner=owner)
+def sandbox_for(learner: Learner | None) -> Sandbox:
+    """The learner's sandbox; an unsaved one, owned by nobody, for a visitor without a key."""
+    if learner is None:
+        return Sandbox()
+    sandbox, _ = Sandbox.objects.of(learner).get_or_create(defaults=learner.fields)
     return sandbox
 
 
@@ -84,7 +72,6 @@ def sandbox_from_share(token: str) -> Sandbox:
         raise DomainError("This replay link is incomplete or was changed.")
     scenario = load_scenario(data["scenario"]) if data.get("scenario") else None
     return Sandbox(
-        owner="",
         scenario=scenario.name if scenario else "",
         seed=data["seed"],
         inputs=[],
@@ -165,7 +152,7 @@ def save_progress(sandbox: Sandbox, progress: Progress, *, chosen: bool = False)
     if clock_only and sandbox.until == progress.until and sandbox.scheduled == progress.scheduled:
         return sandbox  # nothing happened since the last save: nothing to write
     values = {"inputs": progress.inputs, "until": progress.until, "scheduled": progress.scheduled}
-    if not sandbox.owner:
+    if sandbox.learner is None:
         _take(sandbox, values)
         return sandbox
     _store(sandbox, values, unless_changed_elsewhere=clock_only and sandbox.pk is not None)
@@ -223,14 +210,14 @@ def restart(sandbox: Sandbox, name: str | None) -> Sandbox:
 
 
 def store_restart(sandbox: Sandbox) -> Sandbox:
-    if sandbox.owner:
+    if sandbox.learner is not None:
         _store(sandbox, {name: getattr(sandbox, name) for name in RESTART_FIELDS})
     return sandbox
 
 
 def store_prediction(sandbox: Sandbox, prediction: int) -> Sandbox:
     """Keeps the learner's prediction (or their choice to skip it) with the sandbox."""
-    if sandbox.owner:
+    if sandbox.learner is not None:
         _store(sandbox, {"prediction": prediction})
     else:
         sandbox.prediction = prediction
@@ -253,8 +240,9 @@ def sandbox_merge_into_user(*, learner_key: str, user) -> Sandbox | None:
     """
     if not learner_key:
         return None
-    mine = Sandbox.objects.select_for_update().filter(owner=f"user:{user.pk}").first()
-    anonymous = Sandbox.objects.select_for_update().filter(owner=f"learner:{learner_key}").first()
+    account = Learner(user_id=user.pk)
+    mine = Sandbox.objects.select_for_update().of(account).first()
+    anonymous = Sandbox.objects.select_for_update().of(Learner(session_key=learner_key)).first()
     if anonymous is None:
         return mine
     if mine is not None and (_has_work(mine), mine.updated_at) >= (
@@ -265,6 +253,6 @@ def sandbox_merge_into_user(*, learner_key: str, user) -> Sandbox | None:
         return mine
     if mine is not None:
         mine.delete()
-    anonymous.owner = f"user:{user.pk}"
-    anonymous.save(update_fields=["owner"])
+    anonymous.give_to(account)
+    anonymous.save(update_fields=["user", "session_key"])
     return anonymous

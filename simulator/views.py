@@ -7,21 +7,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from courseware.content import load_course
-from courseware.services import learner_for_request
+from learners.identity import learner_for_request
 from simulator import sandboxes
 from simulator.diagram import layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context
 from simulator.runner import Runner
-
-
-def _owner(request) -> str:
-    learner = learner_for_request(request, create=True)
-    if learner.user_id is not None:
-        return f"user:{learner.user_id}"
-    return f"learner:{learner.session_key}"
-
 
 LESSON_PATH = re.compile(r"^/lessons/([a-z0-9][a-z0-9-]*)/$")
 
@@ -47,13 +39,13 @@ def simulator_page(request):
     replay = request.GET.get("replay")
     if replay is not None:
         return _replay_page(request, replay)
-    sandbox = sandboxes.sandbox_for(_owner(request))
+    sandbox = sandboxes.sandbox_for(learner_for_request(request, create=True))
     requested = request.GET.get("scenario")
     error, status = "", 200
     if requested is not None and requested != sandbox.scenario:
         try:
             # Drawn as the socket will load it; the socket does the saving.
-            preview = Sandbox(owner="")
+            preview = Sandbox()
             sandboxes.sandbox_load_scenario(sandbox=preview, name=requested or None)
             sandbox = preview
         except DomainError:
@@ -82,7 +74,7 @@ def _replay_page(request, token: str):
     try:
         sandbox = sandboxes.sandbox_from_share(token)
     except DomainError as error:
-        sandbox, token, status = Sandbox(owner=""), None, 400
+        sandbox, token, status = Sandbox(), None, 400
         message = str(error)
     else:
         status, message = 200, ""
@@ -107,7 +99,9 @@ def trace_download(request):
         if token is not None:
             engine = sandboxes.engine_of_share(token)
         else:
-            engine = sandboxes.engine_for(sandboxes.sandbox_for(_owner(request)))
+            engine = sandboxes.engine_for(
+                sandboxes.sandbox_for(learner_for_request(request, create=True))
+            )
     except DomainError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     text = "".join(json.dumps(step.to_dict(), sort_keys=True) + "\n" for step in engine.trace)

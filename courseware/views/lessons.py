@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST, require_safe
 from courseware.content import CheckQuestion, Course, Lesson, load_course
 from courseware.grading import Grade, InvalidChoice, choice_seed, grade, parse_choice, shuffled
 from courseware.lesson_pages import lesson_html
-from courseware.models import Learner
 from courseware.selectors import (
     check_attempt_count,
     course_outline,
     questions_answered_correctly,
 )
-from courseware.services import check_answer_record, learner_for_request, progress_mark_read
+from courseware.services import check_answer_record, progress_mark_read
+from learners.identity import Learner, learner_for_request
 from quizzes.selectors import quiz_scores
 
 

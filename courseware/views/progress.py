@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from courseware.content import load_course
 from courseware.selectors import course_outline, question_statistics
-from courseware.services import learner_for_request
+from learners.identity import learner_for_request
 from quizzes.selectors import quiz_scores
 
 

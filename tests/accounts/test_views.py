@@ -122,7 +122,7 @@ def busy(client, user, teacher):
         client.post(f"/lessons/{LESSON.slug}/check/{question.id}/", {"choice": question.answer})
     started = client.post("/quizzes/naming/start/", {"token": str(uuid.uuid4())})
     assert started.status_code == 302
-    Sandbox.objects.create(owner=f"user:{user.pk}", scenario="order-flow", inputs=[{"a": 1}])
+    Sandbox.objects.create(user=user, scenario="order-flow", inputs=[{"a": 1}])
     LevelAttempt.objects.create(user=user, level="the-latecomer", actions=[{"action": "x"}])
     room = rooms.room_open(teacher=teacher, scenario="order-flow", title="Group B")
     assert client.post("/classroom/join/", {"code": room.code, "name": "Ada"}).status_code == 302
@@ -136,7 +136,7 @@ def teacher(db):
 
 def test_the_data_download_holds_everything_of_the_learner(client, user, busy):
     other = get_user_model().objects.create_user("bob", password=PASSWORD)
-    Sandbox.objects.create(owner=f"user:{other.pk}", scenario="secret-of-bob")
+    Sandbox.objects.create(user=other, scenario="secret-of-bob")
     response = client.get("/accounts/settings/data.json")
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -175,7 +175,7 @@ def test_deleting_the_account_deletes_everything_it_held(client, user, busy, tea
     assert not LessonProgress.objects.filter(user_id=user.pk).exists()
     assert not CheckAnswer.objects.filter(user_id=user.pk).exists()
     assert not Attempt.objects.filter(user_id=user.pk).exists()
-    assert not Sandbox.objects.filter(owner=f"user:{user.pk}").exists()
+    assert not Sandbox.objects.filter(user=user).exists()
     assert not LevelAttempt.objects.filter(user_id=user.pk).exists()
     assert not Room.objects.filter(pk=taught.pk).exists()
     state = rooms.room_state(busy.code)

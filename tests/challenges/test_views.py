@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from challenges.models import LevelAttempt
-from courseware.services import LEARNER_KEY
+from learners.identity import LEARNER_KEY
 from simulator.engine.levels import list_levels, load_level
 
 pytestmark = pytest.mark.django_db

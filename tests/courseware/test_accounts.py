@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from courseware.content import load_course
 from courseware.models import CheckAnswer, LessonProgress
-from courseware.services import LEARNER_KEY
+from learners.identity import LEARNER_KEY
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple-7"

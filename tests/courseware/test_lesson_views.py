@@ -6,7 +6,7 @@ import pytest
 
 from courseware.content import load_course
 from courseware.models import CheckAnswer, LessonProgress
-from courseware.services import LEARNER_KEY
+from learners.identity import LEARNER_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from courseware.content import load_course
 from courseware.grading import InvalidChoice
-from courseware.models import CheckAnswer, Learner, LessonProgress
+from courseware.models import CheckAnswer, LessonProgress
 from courseware.selectors import course_outline, question_statistics
 from courseware.services import (
     check_answer_record,
     progress_mark_read,
     progress_merge_session_into_user,
 )
+from learners.identity import Learner
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +43,6 @@ def answer_all(learner, lesson, *, right=True):
     for q in lesson.checks:
         choice = q.answer if right else (q.answer + 1) % len(q.choices)
         check_answer_record(learner=learner, lesson=lesson, question_id=q.id, choice=choice)
-
-
-def test_a_learner_is_a_user_or_a_session_never_both():
-    with pytest.raises(ValueError, match="exactly one"):
-        Learner(user_id=1, session_key="abc")
-    with pytest.raises(ValueError, match="exactly one"):
-        Learner()
 
 
 def test_marking_read_keeps_the_first_read_time(lesson):

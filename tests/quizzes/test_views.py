@@ -213,7 +213,7 @@ def test_sign_in_keeps_an_anonymous_attempt(client, django_user_model):
     attempt = Attempt.objects.get()
     assert attempt.user == user
     assert attempt.session_key == ""
-    from courseware.models import Learner
+    from learners.identity import Learner
 
     assert learner_records(learner=Learner(user_id=user.pk))["naming"].best == 1
     assert client.get(url).status_code == 200

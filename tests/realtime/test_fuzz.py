@@ -112,7 +112,7 @@ def server(daphne_cluster):
     return process
 
 
-def bystander_sandbox(server) -> tuple[Browser, str]:
+def bystander_sandbox(server) -> tuple[Browser, int]:
     """Another learner, with one stored input, whose row must come through the fuzzing as it was."""
     bystander = Browser()
     assert bystander.get(server, "/simulator/")[0] == 200
@@ -128,12 +128,12 @@ def bystander_sandbox(server) -> tuple[Browser, str]:
 
     asyncio.run(act())
     (row,) = [s for s in Sandbox.objects.all() if len(s.inputs) == 1]
-    return bystander, row.owner
+    return bystander, row.pk
 
 
 def test_generated_simulator_frames_never_break_the_server(server):
-    _, owner = bystander_sandbox(server)
-    before = Sandbox.objects.get(owner=owner)
+    _, pk = bystander_sandbox(server)
+    before = Sandbox.objects.get(pk=pk)
     learner = Browser()
     assert learner.get(server, "/simulator/")[0] == 200
     headers = {"Origin": server.url, "Cookie": learner.cookie_header()}
@@ -145,7 +145,7 @@ def test_generated_simulator_frames_never_break_the_server(server):
         assert asyncio.run(exchange(url, headers, text)) != SERVER_ERROR
 
     one()
-    after = Sandbox.objects.get(owner=owner)
+    after = Sandbox.objects.get(pk=pk)
     assert (after.inputs, after.until, after.scenario) == (
         before.inputs,
         before.until,

@@ -150,7 +150,7 @@ async def test_a_flood_of_frames_is_refused_then_closed():
 async def test_the_sandbox_is_rebuilt_from_its_inputs_on_reconnect():
     from simulator.sandboxes import engine_for, sandbox_save
 
-    sandbox = await database_sync_to_async(Sandbox.objects.create)(owner="learner:abc")
+    sandbox = await database_sync_to_async(Sandbox.objects.create)(session_key="abc")
 
     engine = await database_sync_to_async(engine_for)(sandbox)
     engine.apply({"action": "set_online", "service": "Email", "online": False})
@@ -217,7 +217,7 @@ async def learner_socket(key: str):
 
     from django.conf import settings as django_settings
 
-    from courseware.services import LEARNER_KEY
+    from learners.identity import LEARNER_KEY
 
     @database_sync_to_async
     def session_cookie():
@@ -269,7 +269,7 @@ async def test_frames_past_the_limits_get_an_error_and_store_nothing(frame, code
     await socket.send_json_to({"action": "ping"})
     assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
     await socket.disconnect()
-    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:bounded")
+    stored = await database_sync_to_async(Sandbox.objects.get)(session_key="bounded")
     assert stored.inputs == []
     assert stored.scenario == ""
     assert "Traceback" not in caplog.text
@@ -314,7 +314,7 @@ async def test_a_socket_cancelled_by_a_shutting_down_server_saves_and_stops_its_
     with contextlib.suppress(asyncio.CancelledError):
         await socket.future
 
-    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:shutdown")
+    stored = await database_sync_to_async(Sandbox.objects.get)(session_key="shutdown")
     assert len(stored.inputs) == 1
     assert stored.until > 0
     assert all(task.done() for task in runs_before)
@@ -327,7 +327,7 @@ async def test_an_input_is_acknowledged_only_once_it_is_stored(monkeypatch):
     socket = await learner_socket("durable")
     await socket.send_json_to({"action": "send", "name": "PlaceOrder"})
     await frames_until(socket, lambda f: f["type"] == "steps")
-    stored = await database_sync_to_async(Sandbox.objects.get)(owner="learner:durable")
+    stored = await database_sync_to_async(Sandbox.objects.get)(session_key="durable")
     assert len(stored.inputs) == 1
     await socket.disconnect()
 

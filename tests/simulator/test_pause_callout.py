@@ -73,7 +73,7 @@ async def test_each_pause_shows_its_words_and_moving_on_clears_them():
 
 def test_the_page_shows_the_explanation_of_the_instant_it_was_left_at():
     scenario = load_scenario("late-subscriber")
-    sandbox = Sandbox(owner="", scenario=scenario.name, seed=scenario.seed)
+    sandbox = Sandbox(scenario=scenario.name, seed=scenario.seed)
     sandbox.inputs = [dict(i) for i in scenario.inputs if i.get("at", 0) <= 500]
     sandbox.until = 500
     runner = Runner(engine_for(sandbox), emit=None)
@@ -87,6 +87,6 @@ def test_the_page_shows_the_explanation_of_the_instant_it_was_left_at():
 
 
 def test_a_free_sandbox_never_shows_a_callout():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = Runner(engine_for(sandbox), emit=None)
     assert page_context(sandbox, runner)["pause_notes"] == []

@@ -29,7 +29,7 @@ async def stored(key: str, until) -> Sandbox:
     import asyncio
 
     for _ in range(100):
-        sandbox = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+        sandbox = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
         if until(sandbox):
             return sandbox
         await asyncio.sleep(0.02)
@@ -101,7 +101,7 @@ async def test_a_bad_prediction_is_refused_and_changes_nothing(frame):
     await error_of(tab, frame)
     state = await request(tab, {"action": "sync"}, "state")
     assert 'id="predict-title"' in state["content"]
-    sandbox = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+    sandbox = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
     assert sandbox.prediction is None
     await tab.disconnect()
 

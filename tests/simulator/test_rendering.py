@@ -22,7 +22,7 @@ def runner_for(sandbox: Sandbox) -> Runner:
 
 
 def test_a_socket_is_sent_the_services_table_once_and_then_only_the_rows_that_change():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = runner_for(sandbox)
     memo: dict = {}
     first = render_state(sandbox, runner, full=True, memo=memo)
@@ -48,7 +48,7 @@ def test_a_table_of_other_services_is_replaced_whole():
 
 
 def test_without_a_memo_every_panel_is_sent():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = runner_for(sandbox)
     frame = render_steps(sandbox, runner, 0, full=False)
     for panel in ('id="sim-services"', 'id="sim-pause"', 'id="sim-question"'):
@@ -70,7 +70,7 @@ def test_sockets_in_the_same_state_share_one_rendering_of_each_panel(monkeypatch
         rendering, "_draw", lambda part, context: drawn.append(part) or real(part, context)
     )
     rendering.SHARED.clear()
-    first, second = Sandbox(owner=""), Sandbox(owner="")
+    first, second = Sandbox(), Sandbox()
     one, two = played_to(first, 3), played_to(second, 3)
 
     a = render_steps(first, one, 0, full=True, memo={})
@@ -84,7 +84,7 @@ def test_sockets_in_the_same_state_share_one_rendering_of_each_panel(monkeypatch
 
 def test_a_different_state_is_drawn_afresh():
     rendering.SHARED.clear()
-    first, second = Sandbox(owner=""), Sandbox(owner="")
+    first, second = Sandbox(), Sandbox()
     early, later = played_to(first, 1), played_to(second, 4)
     assert render_steps(first, early, 0, full=True) != render_steps(second, later, 0, full=True)
     second.seed = 7
@@ -94,7 +94,7 @@ def test_a_different_state_is_drawn_afresh():
 
 
 def test_the_encoded_frame_is_the_frame_and_lateness_is_added_to_it():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = played_to(sandbox, 2)
     text = steps_text(sandbox, runner, 0, full=True)
     assert json.loads(text) == json.loads(json.dumps(render_steps(sandbox, runner, 0, full=True)))
@@ -104,7 +104,7 @@ def test_the_encoded_frame_is_the_frame_and_lateness_is_added_to_it():
 
 
 def test_an_encoded_state_frame_is_the_frame_and_an_answer_is_never_shared():
-    sandbox = Sandbox(owner="", scenario="order-flow", seed=0)
+    sandbox = Sandbox(scenario="order-flow", seed=0)
     runner = played_to(sandbox, 2)
     text = state_text(sandbox, runner, full=True)
     assert json.loads(text) == json.loads(json.dumps(render_state(sandbox, runner, full=True)))
@@ -119,7 +119,7 @@ def status_of(content: str) -> str:
 
 
 def test_an_empty_sandbox_that_is_played_does_not_say_playing():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = runner_for(sandbox)
     runner.playing = True
     frame = render_state(sandbox, runner, full=False)
@@ -129,7 +129,7 @@ def test_an_empty_sandbox_that_is_played_does_not_say_playing():
 
 
 def test_a_run_that_has_nothing_left_to_do_says_finished():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = runner_for(sandbox)
     runner.engine.apply({"action": "send", "name": "PlaceOrder"})
     runner.playing = True
@@ -144,7 +144,7 @@ def test_a_run_that_has_nothing_left_to_do_says_finished():
 
 
 def test_a_finished_guided_run_offers_a_replay_and_shows_its_question():
-    sandbox = Sandbox(owner="", scenario="order-flow", seed=0, prediction=1)
+    sandbox = Sandbox(scenario="order-flow", seed=0, prediction=1)
     sandbox.scheduled = [dict(i, at=i.get("at", 0)) for i in load_scenario("order-flow").inputs]
     runner = Runner(engine_for(sandbox), emit=None, scheduled=sandbox.scheduled)
     assert 'id="sim-question"' in render_state(sandbox, runner, full=False)["content"]
@@ -161,7 +161,7 @@ def test_a_finished_guided_run_offers_a_replay_and_shows_its_question():
 
 
 def test_the_view_names_only_the_subscriptions_taken_during_the_run():
-    sandbox = Sandbox(owner="")
+    sandbox = Sandbox()
     runner = runner_for(sandbox)
     view = render_state(sandbox, runner, full=False)["view"]["services"]
     assert all("topics" not in state for state in view.values())
@@ -173,7 +173,7 @@ def test_the_view_names_only_the_subscriptions_taken_during_the_run():
 
 def test_a_prediction_past_the_end_of_a_rewritten_question_is_asked_again():
     choices = load_scenario("order-flow").question.choices
-    sandbox = Sandbox(owner="", scenario="order-flow", seed=0, prediction=len(choices))
+    sandbox = Sandbox(scenario="order-flow", seed=0, prediction=len(choices))
     content = render_state(sandbox, runner_for(sandbox), full=False)["content"]
     assert status_of(content) == "waiting"
     assert 'id="predict-title"' in content

@@ -16,7 +16,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from config.asgi import application
-from courseware.services import LEARNER_KEY
+from learners.identity import LEARNER_KEY
 from simulator.models import Sandbox
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
@@ -65,7 +65,7 @@ async def stored_sandbox(key: str, until=lambda sandbox: True) -> Sandbox:
     """The learner's stored sandbox once `until` holds: saves are written a moment after the
     frame that caused them goes out, not before."""
     for _ in range(100):
-        sandbox = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+        sandbox = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
         if until(sandbox):
             return sandbox
         await asyncio.sleep(0.02)
@@ -115,7 +115,7 @@ async def test_a_tab_that_saw_nothing_new_does_not_undo_the_other_tab_when_it_dr
 
     await idle.disconnect()  # the idle tab is hidden: its socket closes and saves on the way out
 
-    stored = await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+    stored = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
     assert len(stored.inputs) == 1
     idle, resumed = await open_tab(cookie)
     assert_same_picture(resumed, expected)

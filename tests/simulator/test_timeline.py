@@ -22,7 +22,7 @@ def status(frame: dict) -> str:
 
 async def stored(key: str) -> Sandbox:
     await asyncio.sleep(0.15)  # saves are written a moment after the frame that caused them
-    return await database_sync_to_async(Sandbox.objects.get)(owner=f"learner:{key}")
+    return await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
 
 
 async def a_run(cookie) -> tuple:

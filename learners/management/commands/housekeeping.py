@@ -1,10 +1,11 @@
 """Clears expired sessions and what anonymous learners left behind them.
 
 An anonymous learner is a key kept in their session. Once the session has expired, nothing can
-reach that key again, so their lesson progress, quiz attempts and sandbox are rows nobody will
-ever read: this command deletes them, and never touches an account's rows or a key that a live
-session still holds. Answers to the lessons' check questions stay: they are the staff's
-per-question statistics, and only answering makes one. Run it daily (docs/deploy.md).
+reach that key again, so their rows are rows nobody will ever read: this command deletes them
+from every `LearnerOwned` model, and never touches an account's rows or a key that a live
+session still holds. A model whose rows serve someone besides their learner opts out with
+`kept_when_session_expires` (the lessons' check answers are the staff's statistics). Run it
+daily (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from courseware.models import LessonProgress
-from courseware.services import LEARNER_KEY
-from quizzes.models import Attempt
-from simulator.models import Sandbox
+from learners.identity import LEARNER_KEY
+from learners.models import owned_models
 
 CHUNK = 500
 
@@ -38,36 +37,32 @@ def live_learner_keys() -> set[str]:
     return keys
 
 
-def _delete_abandoned(rows, field: str, live: set[str], prefix: str = "") -> int:
+def _delete_abandoned(rows, live: set[str]) -> int:
     """Deletes rows whose learner key no live session holds, a few hundred keys at a time."""
-    held = rows.values_list(field, flat=True).distinct()
-    gone = [value for value in held.iterator() if value.removeprefix(prefix) not in live]
+    held = rows.values_list("session_key", flat=True).distinct()
+    gone = [key for key in held.iterator() if key not in live]
     deleted = 0
     for start in range(0, len(gone), CHUNK):
         with transaction.atomic():
-            count, _ = rows.filter(**{f"{field}__in": gone[start : start + CHUNK]}).delete()
+            count, _ = rows.filter(session_key__in=gone[start : start + CHUNK]).delete()
         deleted += count
     return deleted
 
 
 def clear_abandoned() -> dict[str, int]:
+    """How many rows went, by the models' plural names."""
     live = live_learner_keys()
-    anonymous = {"user__isnull": True}
     return {
-        "lesson progress": _delete_abandoned(
-            LessonProgress.objects.filter(**anonymous), "session_key", live
-        ),
-        "quiz attempts": _delete_abandoned(
-            Attempt.objects.filter(**anonymous), "session_key", live
-        ),
-        "sandboxes": _delete_abandoned(
-            Sandbox.objects.filter(owner__startswith="learner:"), "owner", live, "learner:"
-        ),
+        str(model._meta.verbose_name_plural): _delete_abandoned(
+            model._default_manager.filter(user__isnull=True), live
+        )
+        for model in owned_models()
+        if not model.kept_when_session_expires
     }
 
 
 class Command(BaseCommand):
-    help = "Clears expired sessions and the anonymous progress, attempts and sandboxes they left."
+    help = "Clears expired sessions and the rows of the anonymous learners they held."
 
     def handle(self, *args, **options):
         if not settings.SESSION_ENGINE.startswith("django.contrib.sessions.backends.db"):

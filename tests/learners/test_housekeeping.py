@@ -49,7 +49,7 @@ def test_an_expired_visitors_rows_go_and_a_live_ones_stay():
     assert Sandbox.objects.count() == 2
     assert LessonProgress.objects.count() == 2
     assert Attempt.objects.count() == 1
-    assert Sandbox.objects.filter(owner=f"user:{user.pk}").exists()
+    assert Sandbox.objects.filter(user=user).exists()
     assert kept.get("/simulator/").status_code == 200
     assert Sandbox.objects.count() == 2  # the live visitor still has theirs, not a new one
 
