@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
 
-        from accounts.throttles import limited
+        from throttles import limited
 
         def count_failure(sender, credentials, request=None, **kwargs):
             # Every failed sign-in counts against its address, the admin's included.

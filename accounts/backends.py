@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.throttles import reached
+from throttles import reached
 
 
 class AddressThrottleBackend:

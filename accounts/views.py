@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, SignUpForm
-from accounts.throttles import limited, period_minutes, reached, wait_words
+from throttles import limited, period_minutes, reached, wait_words
 
 TOO_MANY = 429
 

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.throttles import limited, wait_words
 from classroom import fanout, identity, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
 from simulator.engine import list_scenarios, load_scenario
+from throttles import limited, wait_words
 
 logger = logging.getLogger(__name__)
 

@@ -220,7 +220,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_address"
+AXES_CLIENT_IP_CALLABLE = "throttles.client_address"
 # A successful sign-in needs no row of its own: failures are what the lockout counts.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
@@ -233,7 +233,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Per-address limits must let a class behind one school address through: a lecture hall joins
 # a room within a minute, and a class may sign up together.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "accounts.throttles.client_address"
+RATELIMIT_IP_META_KEY = "throttles.client_address"
 THROTTLE_RATES = {
     "signin-address": os.environ.get("DJANGO_RATE_SIGNIN_FAILURES", "50/15m"),
     "signup-address": os.environ.get("DJANGO_RATE_SIGNUP", "30/h"),

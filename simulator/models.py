@@ -11,10 +11,14 @@ class Sandbox(LearnerOwned):
 
     The engine is deterministic, so replaying `inputs` with `seed` rebuilds everything, and
     `until` says how far in virtual time the learner had let it run. Anonymous learners own a
-    sandbox by session, signed-in learners by account: one each. A sandbox owned by nobody lives
-    in memory only (a shared run, a preview) and is never saved.
+    sandbox by session, signed-in learners by account: one per world. A sandbox owned by nobody
+    lives in memory only (a shared run, a preview) and is never saved.
     """
 
+    # Which world the sandbox plays: "" for the simulator's own (the order flow and its guided
+    # scenarios); otherwise a key naming a world another app provides, so that each one a
+    # learner opens keeps its own inputs beside their order-flow sandbox.
+    world = models.CharField(max_length=120, blank=True, default="")
     scenario = models.CharField(max_length=40, blank=True)
     seed = models.IntegerField(default=0)
     inputs = models.JSONField(default=list)
@@ -31,12 +35,14 @@ class Sandbox(LearnerOwned):
         constraints = [
             *LearnerOwned.Meta.constraints,
             models.UniqueConstraint(
-                fields=["user"], condition=Q(user__isnull=False), name="sandbox_unique_user"
+                fields=["user", "world"],
+                condition=Q(user__isnull=False),
+                name="sandbox_unique_user_world",
             ),
             models.UniqueConstraint(
-                fields=["session_key"],
+                fields=["session_key", "world"],
                 condition=Q(user__isnull=True),
-                name="sandbox_unique_session",
+                name="sandbox_unique_session_world",
             ),
         ]
 

@@ -17,11 +17,12 @@ from simulator.models import PREDICTION_SKIPPED, Sandbox
 MAX_INPUTS = 500
 
 
-def sandbox_for(learner: Learner | None) -> Sandbox:
-    """The learner's sandbox; an unsaved one, owned by nobody, for a visitor without a key."""
+def sandbox_for(learner: Learner | None, world: str = "") -> Sandbox:
+    """The learner's sandbox of `world` (see Sandbox.world); an unsaved one, owned by nobody,
+    for a visitor without a key."""
     if learner is None:
-        return Sandbox()
-    sandbox, _ = Sandbox.objects.of(learner).get_or_create(defaults=learner.fields)
+        return Sandbox(world=world)
+    sandbox, _ = Sandbox.objects.of(learner).get_or_create(world=world, defaults=learner.fields)
     return sandbox
 
 
@@ -233,26 +234,28 @@ def _has_work(sandbox: Sandbox) -> bool:
 def sandbox_merge_into_user(*, learner_key: str, user) -> Sandbox | None:
     """At sign-in, keeps the better of the anonymous sandbox and the account's; drops the other.
 
-    An account has one sandbox, so the two cannot be combined input by input (they may even be
-    different scenarios). A sandbox with work in it beats an empty one; between two that both
-    have work, or both have none, the one used last wins, which in practice is what the learner
-    was doing just before signing in. Returns the account's sandbox after the merge, if any.
+    An account has one sandbox per world, so the two cannot be combined input by input (they
+    may even be different scenarios). A sandbox with work in it beats an empty one; between two
+    that both have work, or both have none, the one used last wins, which in practice is what
+    the learner was doing just before signing in. Each world is settled on its own. Returns the
+    account's sandbox of the simulator's own world after the merge, if any.
     """
     if not learner_key:
         return None
     account = Learner(user_id=user.pk)
-    mine = Sandbox.objects.select_for_update().of(account).first()
-    anonymous = Sandbox.objects.select_for_update().of(Learner(session_key=learner_key)).first()
-    if anonymous is None:
-        return mine
-    if mine is not None and (_has_work(mine), mine.updated_at) >= (
-        _has_work(anonymous),
-        anonymous.updated_at,
-    ):
-        anonymous.delete()
-        return mine
-    if mine is not None:
-        mine.delete()
-    anonymous.give_to(account)
-    anonymous.save(update_fields=["user", "session_key"])
-    return anonymous
+    rows = Sandbox.objects.select_for_update()
+    mine = {s.world: s for s in rows.of(account)}
+    for anonymous in rows.of(Learner(session_key=learner_key)):
+        kept = mine.get(anonymous.world)
+        if kept is not None and (_has_work(kept), kept.updated_at) >= (
+            _has_work(anonymous),
+            anonymous.updated_at,
+        ):
+            anonymous.delete()
+            continue
+        if kept is not None:
+            kept.delete()
+        anonymous.give_to(account)
+        anonymous.save(update_fields=["user", "session_key"])
+        mine[anonymous.world] = anonymous
+    return mine.get("")

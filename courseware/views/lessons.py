@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from courseware.content import CheckQuestion, Course, Lesson, load_course
 from courseware.grading import Grade, InvalidChoice, choice_seed, grade, parse_choice, shuffled
 from courseware.lesson_pages import lesson_html
+from courseware.panels import panels_for
 from courseware.selectors import (
     check_attempt_count,
     course_outline,
@@ -18,7 +19,6 @@ from courseware.selectors import (
 )
 from courseware.services import check_answer_record, progress_mark_read
 from learners.identity import Learner, learner_for_request
-from quizzes.selectors import quiz_scores
 
 
 def is_partial_request(request) -> bool:
@@ -70,7 +70,7 @@ def _outline_page(request):
     course = load_course()
     learner = learner_for_request(request, create=False)
     outline = course_outline(learner=learner, course=course)
-    context = {"course": course, "outline": outline, "quizzes": quiz_scores(learner=learner)}
+    context = {"course": course, "outline": outline, **panels_for(learner)}
     return render(request, "courseware/home.html", context)
 
 

@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from courseware.content import load_course
+from courseware.panels import panels_for
 from courseware.selectors import course_outline, question_statistics
 from learners.identity import learner_for_request
-from quizzes.selectors import quiz_scores
 
 
 @require_safe
@@ -17,7 +17,7 @@ def progress_page(request):
     context = {
         "course": course,
         "outline": course_outline(learner=learner, course=course),
-        "quizzes": quiz_scores(learner=learner),
+        **panels_for(learner),
     }
     if request.user.is_staff:
         context["statistics"] = question_statistics(course=course)

@@ -1,8 +1,9 @@
 """Sandboxes take the ownership every learner's row has (learners.models.LearnerOwned).
 
-The `owner` text (`user:<pk>` or `learner:<key>`) becomes the `user` and `session_key` fields.
-A row whose owner names no existing account, or that no learner could own, is unreachable and
-is dropped. Going back writes the text again from the fields.
+The `owner` text (`user:<pk>` or `learner:<key>`) becomes the `user` and `session_key` fields,
+and every existing sandbox plays the simulator's own world. A row whose owner names no existing
+account, or that no learner could own, is unreachable and is dropped. Going back writes the
+text again from the fields.
 """
 
 from django.conf import settings
@@ -28,6 +29,8 @@ def owner_to_fields(apps, schema_editor):
 
 def fields_to_owner(apps, schema_editor):
     Sandbox = apps.get_model("simulator", "Sandbox")
+    # The old text names one sandbox per learner: only the simulator's own world fits in it.
+    Sandbox.objects.exclude(world="").delete()
     for sandbox in Sandbox.objects.only("pk", "user_id", "session_key").iterator():
         if sandbox.user_id is not None:
             owner = f"user:{sandbox.user_id}"
@@ -58,6 +61,11 @@ class Migration(migrations.Migration):
             name="session_key",
             field=models.CharField(blank=True, default="", max_length=64),
         ),
+        migrations.AddField(
+            model_name="sandbox",
+            name="world",
+            field=models.CharField(blank=True, default="", max_length=120),
+        ),
         # Not unique while the rows move: going back, every row has the same empty text until
         # fields_to_owner has written it.
         migrations.AlterField(
@@ -79,15 +87,17 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="sandbox",
             constraint=models.UniqueConstraint(
-                condition=Q(user__isnull=False), fields=("user",), name="sandbox_unique_user"
+                condition=Q(user__isnull=False),
+                fields=("user", "world"),
+                name="sandbox_unique_user_world",
             ),
         ),
         migrations.AddConstraint(
             model_name="sandbox",
             constraint=models.UniqueConstraint(
                 condition=Q(user__isnull=True),
-                fields=("session_key",),
-                name="sandbox_unique_session",
+                fields=("session_key", "world"),
+                name="sandbox_unique_session_world",
             ),
         ),
     ]

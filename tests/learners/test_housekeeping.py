@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from courseware.models import LessonProgress
+from challenges.models import LevelAttempt
+from courseware.models import CheckAnswer, LessonProgress
+from learners.identity import LEARNER_KEY
 from quizzes.models import Attempt
 from simulator.models import Sandbox
 
@@ -57,3 +59,23 @@ def test_an_expired_visitors_rows_go_and_a_live_ones_stay():
 def test_nothing_to_clear_clears_nothing(capsys):
     call_command("housekeeping")
     assert "sandboxes: 0 deleted" in capsys.readouterr().out
+
+
+def test_every_learner_owned_model_is_cleared_except_the_answers_kept_for_statistics():
+    gone = visitor_who_did_things()
+    key = gone.session[LEARNER_KEY]
+    LevelAttempt.objects.create(session_key=key, level="first")
+    CheckAnswer.objects.create(
+        session_key=key,
+        lesson_slug="facts-and-requests",
+        question_id="q",
+        choice=0,
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    expire(gone)
+
+    call_command("housekeeping")
+
+    assert not LevelAttempt.objects.exists()
+    assert CheckAnswer.objects.filter(session_key=key).count() == 1

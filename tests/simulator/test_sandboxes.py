@@ -98,6 +98,22 @@ def test_a_saved_sandbox_replays_to_the_same_trace():
 # -- sign-in ----------------------------------------------------------------------------------
 
 
+def test_each_world_is_merged_on_its_own(user):
+    played(Learner(user_id=user.pk), "ShipOrder", ago=timedelta(days=1))
+    played(Learner(session_key="kw"), "PlaceOrder")
+    for owner in ({"user": user}, {"session_key": "kw"}):
+        Sandbox.objects.create(**owner, world="system:one@1", until=1)
+    Sandbox.objects.create(session_key="kw", world="system:two@1", until=2)
+
+    mine = sandbox_merge_into_user(learner_key="kw", user=user)
+
+    assert [i["name"] for i in mine.inputs] == ["PlaceOrder"]
+    assert not Sandbox.objects.filter(session_key="kw").exists()
+    worlds = dict(Sandbox.objects.filter(user=user).values_list("world", "until"))
+    assert set(worlds) == {"", "system:one@1", "system:two@1"}
+    assert worlds["system:two@1"] == 2
+
+
 def test_an_account_without_a_sandbox_adopts_the_anonymous_one(user):
     anonymous = played(Learner(session_key="k1"), "PlaceOrder")
 

@@ -3,6 +3,10 @@
 Sign-in lockout is django-axes's (see settings); everything else goes through `limited`, which
 counts with django-ratelimit in the cache. A throttled request is answered with the page it
 asked for and a sentence saying how long to wait, never with a bare error page.
+
+A package of its own rather than part of accounts: the classroom counts joins with it, and
+accounts gathers what the classroom holds about a learner, so living in either would make the
+two apps import each other.
 """
 
 from __future__ import annotations
