@@ -19,6 +19,7 @@ from classroom import fanout, identity, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
+from learners.identity import learner_for_request
 from simulator.engine import list_scenarios, load_scenario
 from throttles import limited, wait_words
 
@@ -80,7 +81,8 @@ def room_join(request):
         return redirect("classroom-teach", code=code)
     # Wrong codes have their own, stricter count above; these limit joining real rooms, which
     # is how one address could fill a room or one learner flood it with joins.
-    if limited(request, "join-address") or limited(request, "join-learner", key=_learner(request)):
+    learner = learner_for_request(request, create=True)
+    if limited(request, "join-address") or limited(request, "join-learner", key=learner.identity):
         return _home(
             request,
             error="Too many joins from here in a short time. Wait a minute, then try again.",
@@ -101,15 +103,6 @@ def room_join(request):
     identity.remember(request.session, code, pid)
     _announce(code, [r for r in services.room_log_tail(code, limit=20) if r["seq"] > before])
     return redirect("classroom-room", code=code)
-
-
-def _learner(request) -> str:
-    """Who is joining, for the per-learner throttle: their account, else their session."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return f"session:{request.session.session_key}"
 
 
 def _announce(code: str, records: list[dict]) -> None:
