@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -63,6 +64,4 @@ class LearnerOwned(models.Model):
 
 def owned_models() -> list[type[LearnerOwned]]:
     """Every installed model that keeps learners' rows."""
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, LearnerOwned)]

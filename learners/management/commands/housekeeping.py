@@ -53,9 +53,7 @@ def clear_abandoned() -> dict[str, int]:
     """How many rows went, by the models' plural names."""
     live = live_learner_keys()
     return {
-        str(model._meta.verbose_name_plural): _delete_abandoned(
-            model._default_manager.filter(user__isnull=True), live
-        )
+        str(model._meta.verbose_name_plural): _delete_abandoned(model.objects.anonymous(), live)
         for model in owned_models()
         if not model.kept_when_session_expires
     }
