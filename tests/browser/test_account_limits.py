@@ -15,8 +15,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
+from bench.harness import server_env, start_daphne
 from tests.browser.conftest import CSP_LISTENER, PageWatch
-from tests.servers import server_env, start_daphne
 
 pytestmark = pytest.mark.browser
 
