@@ -178,6 +178,9 @@ else:
 # bench/ws.py turns this on for its own server to get an echo socket as a baseline; off, the
 # route does not exist at all.
 BENCH_ECHO = env_bool("DJANGO_BENCH_ECHO", False)
+# bench/pages.py turns this on for a page that does nothing but pass the middleware, the floor its
+# page rates are held against; off, the URL does not exist.
+BENCH_MINIMAL_VIEW = env_bool("DJANGO_BENCH_MINIMAL_VIEW", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
