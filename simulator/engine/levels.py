@@ -30,9 +30,10 @@ import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from contentfiles import load_file
 
 from .core import Engine, default_world
 from .errors import EngineError, ScenarioError
@@ -132,19 +133,15 @@ def load_level(name: str, directory: Path | None = None) -> Level:
     if not LEVEL_NAME.fullmatch(name or ""):
         raise LevelError("a level's name is lower-case words joined by hyphens")
     path = directory / f"{name}.toml"
-    try:
-        stat = path.stat()
-    except OSError:
-        raise LevelError(f"there is no level called {name}") from None
-    return _load_file(path, stat.st_mtime_ns, stat.st_size)
+    if not path.is_file():
+        raise LevelError(f"there is no level called {name}")
+    return load_file(path, _parse_file, error=LevelError)
 
 
-@lru_cache(maxsize=64)
-def _load_file(path: Path, mtime_ns: int, size: int) -> Level:
-    del mtime_ns, size  # part of the cache key: an edited file is read again
+def _parse_file(path: Path, text: str) -> Level:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise LevelError(f"level {path.stem}: {error}") from error
     return parse_level(path.stem, data)
 
