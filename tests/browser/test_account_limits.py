@@ -16,7 +16,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from bench.harness import server_env, start_daphne
-from tests.browser.conftest import CSP_LISTENER, PageWatch
+from tests.browser.helpers import CSP_LISTENER, PageWatch
 
 pytestmark = pytest.mark.browser
 
