@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from challenges.models import LevelAttempt
 from courseware.content import load_course
 from courseware.models import Learner, LessonProgress
-from simulator.engine.levels import Level, list_levels, load_level
+from simulator.engine import levels
+from simulator.engine.levels import Level
 
 OPEN, LOCKED, SOLVED = "open", "locked", "solved"
 
@@ -30,7 +31,7 @@ class MapRow:
 
 
 def all_levels() -> list[Level]:
-    return [load_level(name) for name in list_levels()]
+    return list(levels.all_levels())
 
 
 def attempts_by_level(learner: Learner | None) -> dict[str, LevelAttempt]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contentfiles import load_file
+from contentfiles import load_file, load_folder
 
 from .core import Engine, default_world
 from .errors import EngineError, ScenarioError
@@ -123,9 +123,22 @@ class Level:
 
 def list_levels(directory: Path | None = None) -> list[str]:
     """Level names in the order a learner meets them."""
-    directory = directory or LEVEL_DIR
-    levels = [load_level(path.stem, directory) for path in directory.glob("*.toml")]
-    return [level.name for level in sorted(levels, key=lambda lv: (lv.order, lv.name))]
+    return [level.name for level in all_levels(directory)]
+
+
+def all_levels(directory: Path | None = None) -> tuple[Level, ...]:
+    """Every level in the order a learner meets them; the folder is read again only when a file
+    in it changed, so a page that lists levels costs one look at the folder."""
+    return load_folder(
+        directory or LEVEL_DIR, "*.toml", _in_order, parse=_parse_file, error=LevelError
+    )
+
+
+def _in_order(parsed: list[tuple[Path, Level]]) -> tuple[Level, ...]:
+    for path, _ in parsed:
+        if not LEVEL_NAME.fullmatch(path.stem):
+            raise LevelError("a level's name is lower-case words joined by hyphens")
+    return tuple(sorted((level for _, level in parsed), key=lambda lv: (lv.order, lv.name)))
 
 
 def load_level(name: str, directory: Path | None = None) -> Level:
