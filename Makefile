@@ -38,7 +38,7 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 
 bench: setup-dev
-	for name in engine grammar ws classroom kill; do $(PY) bench/$$name.py || exit 1; done
+	for name in engine grammar ws classroom kill pages; do $(PY) bench/$$name.py || exit 1; done
 
 setup: $(VENV)/.stamp-app node_modules/.stamp
 

@@ -65,7 +65,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -79,15 +78,17 @@ sys.path.insert(0, str(ROOT))
 from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ClientPool, cpu_seconds, percentile, serve_commands  # noqa: E402
-from simulator.engine.order_flow import ORDER_FLOW  # noqa: E402
-from tests.servers import (  # noqa: E402
-    SITE_APPLICATION,
+from bench.harness import (  # noqa: E402
+    DAPHNE,
     RedisServer,
-    ServerProcess,
-    free_port,
+    manage,
+    prepare_site,
     server_env,
+    spawn_daphne,
+    sqlite_database,
     wait_until_listening,
 )
+from simulator.engine.order_flow import ORDER_FLOW  # noqa: E402
 
 LEARNERS = 200
 EVENTS = 50
@@ -182,20 +183,15 @@ class Daphne:
 
     def __init__(self, env: dict, workdir: Path, label: str, profile: Path | None):
         self.label = label
-        self.port = free_port()
-        log_path = workdir / f"daphne-{label}.log"
-        command = [sys.executable]
+        launcher = DAPHNE
         if profile is not None:
             # This script starts daphne itself, with a profiler the bench switches on by signal.
-            command += [__file__, "--serve-profiled", str(profile / f"{label}.prof"), "--"]
-        else:
-            command += ["-m", "daphne"]
-        command += ["-b", "127.0.0.1", "-p", str(self.port), SITE_APPLICATION]
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        self.server = ServerProcess(process, self.port, log_path)
+            out = str(profile / f"{label}.prof")
+            launcher = (sys.executable, __file__, "--serve-profiled", out, "--")
+        self.server = spawn_daphne(
+            env=env, log_path=workdir / f"daphne-{label}.log", launcher=launcher
+        )
+        self.port = self.server.port
 
     def profile(self, on: bool) -> None:
         self.server.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
@@ -230,29 +226,18 @@ def serve_profiled(out: str, daphne_args: list[str]) -> None:
     CommandLineInterface().run(daphne_args)
 
 
-def sqlite(path: Path) -> dict:
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
-
-
 def prepare_database(workdir: Path) -> Path | str:
     """A migrated database with the teacher's account: a SQLite file each configuration copies,
     or the PostgreSQL database DATABASE_URL names, which both configurations share."""
     template = workdir / "template.sqlite3"
-    env = server_env(sqlite(template))
+    env = server_env(sqlite_database(template))
     if POSTGRES_URL:
         env["DATABASE_URL"] = POSTGRES_URL
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    # DEBUG off serves hashed static file names, which only collectstatic writes down.
-    subprocess.run(
-        [*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    subprocess.run(
-        [*manage, "createsuperuser", "--noinput", "--username", TEACHER, "--email", "t@bench.test"],
-        cwd=ROOT,
-        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
-        check=True,
-        stdout=subprocess.DEVNULL,
+    prepare_site(env)
+    manage(
+        {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        *("createsuperuser", "--noinput", "--username", TEACHER, "--email", "t@bench.test"),
+        quiet=True,
     )
     if POSTGRES_URL:
         return POSTGRES_URL
@@ -578,7 +563,7 @@ def run_configuration(
         redis = RedisServer(here)
         redis.start()
         extra["REDIS_URL"] = redis.url
-    env = server_env(sqlite(database), extra)
+    env = server_env(sqlite_database(database), extra)
     if POSTGRES_URL:
         env["DATABASE_URL"] = POSTGRES_URL
     profile = Path(args.profile) / name if args.profile else None

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from tests.servers import server_env, spawn_daphne, wait_until_listening  # noqa: E402
+from bench.harness import manage, server_env, spawn_daphne, wait_until_listening  # noqa: E402
 
 KILL_AFTER_S = (0.3, 2.0)
 
@@ -212,12 +212,7 @@ def main() -> None:
         from django.db import connection
 
         django.setup()
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url},
-            check=True,
-        )
+        manage({**os.environ, "DATABASE_URL": url}, "migrate", "-v0")
         env = server_env(connection.settings_dict)
         started = time.monotonic()
 

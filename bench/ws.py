@@ -68,7 +68,6 @@ import platform
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -87,8 +86,15 @@ from bench.common import (  # noqa: E402
     rss_kib,
     serve_commands,
 )
+from bench.harness import (  # noqa: E402
+    ServerProcess,
+    manage,
+    prepare_site,
+    server_env,
+    sqlite_database,
+    start_daphne,
+)
 from simulator.engine import load_scenario  # noqa: E402
-from tests.servers import free_port, server_env, wait_for_port  # noqa: E402
 
 LEVELS = (250, 500, 1000, 2000)
 SCENARIO = "order-flow"
@@ -143,64 +149,41 @@ class Server:
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.port = free_port()
-        self.url = f"127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
+        self.server: ServerProcess | None = None
         # Without REDIS_URL the server is the single process the issue asks about, on the
         # in-memory channel layer, whatever the shell that started the bench has set.
         self.env = server_env(
-            {"ENGINE": "django.db.backends.sqlite3", "NAME": workdir / "bench.sqlite3"},
+            sqlite_database(workdir / "bench.sqlite3"),
             {"DJANGO_BENCH_ECHO": "1", "DJANGO_LOG_LEVEL": "WARNING"},
         )
 
-    def manage(self, *args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
+    @property
+    def url(self) -> str:
+        return f"127.0.0.1:{self.server.port}"
 
     def mint_sessions(self, count: int) -> list[str]:
-        out = self.manage("shell", "--verbosity", "0", "-c", MINT_SESSIONS.format(count=count))
+        out = manage(self.env, "shell", "--verbosity", "0", "-c", MINT_SESSIONS.format(count=count))
         keys = json.loads(out.strip().splitlines()[-1])
         return [f"sessionid={key}" for key in keys]
 
     def start(self, *, prepare: bool = True) -> None:
         if prepare:
-            self.manage("migrate", "--noinput", "--verbosity", "0")
-            # DEBUG off serves hashed static file names, which only collectstatic writes down.
-            self.manage("collectstatic", "--noinput", "--verbosity", "0")
-        self.log = (self.workdir / f"daphne-{self.port}.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), APP],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for_port(self.port, self.process)
+            prepare_site(self.env)
+        log_path = self.workdir / f"daphne-{len(list(self.workdir.glob('daphne-*.log')))}.log"
+        self.server = start_daphne(env=self.env, log_path=log_path, application=APP)
 
     def cpu_seconds(self) -> float:
-        return cpu_seconds(self.process.pid)
+        return cpu_seconds(self.server.pid)
 
     def rss_kib(self) -> int:
-        return rss_kib(self.process.pid)
+        return rss_kib(self.server.pid)
 
     def log_text(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text()
+        return self.server.log()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.server is not None:
+            self.server.stop(timeout=15)
 
 
 # What the simulator page does for a new visitor (learners.identity.learner_for_request), done

@@ -8,7 +8,8 @@ from challenges.models import LevelAttempt
 from courseware.content import load_course
 from courseware.models import LessonProgress
 from learners.identity import Learner
-from simulator.engine.levels import Level, list_levels, load_level
+from simulator.engine import levels
+from simulator.engine.levels import Level
 
 OPEN, LOCKED, SOLVED = "open", "locked", "solved"
 
@@ -31,7 +32,7 @@ class MapRow:
 
 
 def all_levels() -> list[Level]:
-    return [load_level(name) for name in list_levels()]
+    return list(levels.all_levels())
 
 
 def attempts_by_level(learner: Learner | None) -> dict[str, LevelAttempt]:

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages go out gzipped: a lesson fits the first round trip of a new connection compressed
+    # and not plain (bench/pages.py). Django pads each response at random against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +182,9 @@ else:
 # bench/ws.py turns this on for its own server to get an echo socket as a baseline; off, the
 # route does not exist at all.
 BENCH_ECHO = env_bool("DJANGO_BENCH_ECHO", False)
+# bench/pages.py turns this on for a page that does nothing but pass the middleware, the floor its
+# page rates are held against; off, the URL does not exist.
+BENCH_MINIMAL_VIEW = env_bool("DJANGO_BENCH_MINIMAL_VIEW", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_MINIMAL_VIEW:
+    from config.bench_views import minimal
+
+    urlpatterns.append(path("bench/minimal/", minimal))

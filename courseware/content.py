@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+
+from contentfiles import load_folder, read_text
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -187,11 +188,10 @@ def parse_try(raw: dict, where: str) -> TryIt:
     )
 
 
-def parse_lesson(path: Path) -> Lesson:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+def parse_lesson(path: Path, text: str | None = None) -> Lesson:
+    """One lesson from its file, or from `text` already read from it."""
+    if text is None:
+        text = read_text(path, ContentError)
     meta, body = split_front_matter(text, path)
     where = path.name
     slug = _text(meta, "slug", where)
@@ -220,24 +220,14 @@ def parse_lesson(path: Path) -> Lesson:
     )
 
 
-def _signature(directory: Path) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted((p.name, p.stat().st_mtime) for p in directory.glob("*.md")))
-
-
 def load_course(directory: Path | None = None) -> Course:
     """All lessons in order; re-read only when a file under the directory changed."""
     directory = directory or CONTENT_DIR / "lessons"
-    return _load_course(directory, _signature(directory) if directory.is_dir() else ())
+    return load_folder(directory, "*.md", _course, parse=parse_lesson, error=ContentError)
 
 
-@lru_cache(maxsize=8)
-def _load_course(directory: Path, _signature: tuple) -> Course:
-    if not directory.is_dir():
-        return Course()
-    lessons = sorted(
-        (parse_lesson(path) for path in sorted(directory.glob("*.md"))),
-        key=lambda lesson: (lesson.order, lesson.slug),
-    )
+def _course(parsed: list[tuple[Path, Lesson]]) -> Course:
+    lessons = sorted((lesson for _, lesson in parsed), key=lambda x: (x.order, x.slug))
     by_slug: dict[str, Lesson] = {}
     for lesson in lessons:
         if lesson.slug in by_slug:
@@ -261,10 +251,7 @@ class Cheatsheet:
 def parse_cheatsheet(path: Path | None = None) -> Cheatsheet:
     """The one-page summary: front matter with a title (and an optional summary), then Markdown."""
     path = path or CONTENT_DIR / "cheatsheet.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+    text = read_text(path, ContentError)
     meta, body = split_front_matter(text, path)
     return Cheatsheet(
         title=_text(meta, "title", path.name),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from contentfiles import load_file, read_text
 from courseware.content import CONTENT_DIR, SLUG_RE, ContentError
 
 GLOSSARY_PATH = CONTENT_DIR / "glossary.toml"
@@ -64,12 +64,12 @@ def parse_term(raw: object, index: int, name: str) -> Term:
     )
 
 
-def parse_glossary(path: Path) -> Glossary:
+def parse_glossary(path: Path, text: str | None = None) -> Glossary:
     """Every term, sorted alphabetically by its display name; duplicate slugs are refused."""
+    if text is None:
+        text = read_text(path, ContentError)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path.name}: cannot be read as UTF-8 text ({exc}).") from exc
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path.name}: not valid TOML ({exc}).") from exc
     raw_terms = data.get("term", [])
@@ -88,10 +88,4 @@ def parse_glossary(path: Path) -> Glossary:
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """The glossary, re-read only when the file changed."""
-    path = path or GLOSSARY_PATH
-    return _load_glossary(path, path.stat().st_mtime if path.exists() else 0.0)
-
-
-@lru_cache(maxsize=4)
-def _load_glossary(path: Path, _mtime: float) -> Glossary:
-    return parse_glossary(path)
+    return load_file(path or GLOSSARY_PATH, parse_glossary, error=ContentError)

@@ -334,17 +334,6 @@ def _state(
     )
 
 
-def render_state(
-    sandbox: Sandbox,
-    runner: Runner,
-    *,
-    full: bool,
-    answer: dict | None = None,
-    memo: dict | None = None,
-) -> dict[str, Any]:
-    return _state(sandbox, runner, full=full, answer=answer, memo=memo)[0]
-
-
 def state_text(
     sandbox: Sandbox,
     runner: Runner,
@@ -354,7 +343,7 @@ def state_text(
     memo: dict | None = None,
     timeline: Timeline | None = None,
 ) -> str:
-    """render_state's frame as JSON text, encoded once for every socket that sends the same one."""
+    """The whole state frame as JSON text, encoded once for every socket that sends the same one."""
     frame, key = _state(sandbox, runner, full=full, answer=answer, memo=memo, timeline=timeline)
     if key is None:
         return json.dumps(frame)
@@ -462,15 +451,6 @@ def _steps(
     return frame, (*shape, with_pause, changed, with_question, with_predict, sandbox.prediction)
 
 
-def render_steps(
-    sandbox: Sandbox, runner: Runner, since: int, *, full: bool, memo: dict | None = None
-) -> dict[str, Any]:
-    """New log lines and the panels they change. With a per-socket `memo`, a panel whose data
-    has not changed since this socket last received it is left out: most paced frames change a
-    row or two of the services table, and that table was three quarters of every frame."""
-    return _steps(sandbox, runner, since, full=full, memo=memo)[0]
-
-
 def steps_text(
     sandbox: Sandbox,
     runner: Runner,
@@ -480,8 +460,11 @@ def steps_text(
     memo: dict | None = None,
     timeline: Timeline | None = None,
 ) -> str:
-    """render_steps's frame as JSON text, encoded once for every socket that sends the same one:
-    escaping a frame's HTML for JSON cost more than anything else the event loop did for it."""
+    """New log lines and the panels they change, as JSON text encoded once for every socket that
+    sends the same frame: escaping a frame's HTML for JSON cost more than anything else the event
+    loop did for it. With a per-socket `memo`, a panel whose data has not changed since this
+    socket last received it is left out: most paced frames change a row or two of the services
+    table, and that table was three quarters of every frame."""
     frame, shape = _steps(sandbox, runner, since, full=full, memo=memo, timeline=timeline)
     return SHARED.get(("steps_text", shape), lambda: json.dumps(frame))
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from tests.servers import DaphneCluster, RedisServer, redis_executable
+from bench.harness import DaphneCluster, RedisServer, redis_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 # Read before any test database exists: while the connection still has this name, no test

@@ -11,7 +11,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from tests.servers import RELAY_APPLICATION, RELAY_PREFIX
+from bench.harness import RELAY_APPLICATION, RELAY_PREFIX
 
 pytestmark = pytest.mark.redis
 

@@ -93,9 +93,9 @@ def _lesson_or_404(slug: str) -> tuple[Course, Lesson]:
 
 
 def _levels():
-    from simulator.engine.levels import list_levels, load_level
+    from simulator.engine.levels import all_levels
 
-    return [load_level(name) for name in list_levels()]
+    return all_levels()
 
 
 def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, item=None) -> dict:

@@ -30,9 +30,10 @@ import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from contentfiles import load_file, load_folder
 
 from .core import Engine, default_world
 from .errors import EngineError, ScenarioError
@@ -122,9 +123,22 @@ class Level:
 
 def list_levels(directory: Path | None = None) -> list[str]:
     """Level names in the order a learner meets them."""
-    directory = directory or LEVEL_DIR
-    levels = [load_level(path.stem, directory) for path in directory.glob("*.toml")]
-    return [level.name for level in sorted(levels, key=lambda lv: (lv.order, lv.name))]
+    return [level.name for level in all_levels(directory)]
+
+
+def all_levels(directory: Path | None = None) -> tuple[Level, ...]:
+    """Every level in the order a learner meets them; the folder is read again only when a file
+    in it changed, so a page that lists levels costs one look at the folder."""
+    return load_folder(
+        directory or LEVEL_DIR, "*.toml", _in_order, parse=_parse_file, error=LevelError
+    )
+
+
+def _in_order(parsed: list[tuple[Path, Level]]) -> tuple[Level, ...]:
+    for path, _ in parsed:
+        if not LEVEL_NAME.fullmatch(path.stem):
+            raise LevelError("a level's name is lower-case words joined by hyphens")
+    return tuple(sorted((level for _, level in parsed), key=lambda lv: (lv.order, lv.name)))
 
 
 def load_level(name: str, directory: Path | None = None) -> Level:
@@ -132,19 +146,15 @@ def load_level(name: str, directory: Path | None = None) -> Level:
     if not LEVEL_NAME.fullmatch(name or ""):
         raise LevelError("a level's name is lower-case words joined by hyphens")
     path = directory / f"{name}.toml"
-    try:
-        stat = path.stat()
-    except OSError:
-        raise LevelError(f"there is no level called {name}") from None
-    return _load_file(path, stat.st_mtime_ns, stat.st_size)
+    if not path.is_file():
+        raise LevelError(f"there is no level called {name}")
+    return load_file(path, _parse_file, error=LevelError)
 
 
-@lru_cache(maxsize=64)
-def _load_file(path: Path, mtime_ns: int, size: int) -> Level:
-    del mtime_ns, size  # part of the cache key: an edited file is read again
+def _parse_file(path: Path, text: str) -> Level:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise LevelError(f"level {path.stem}: {error}") from error
     return parse_level(path.stem, data)
 

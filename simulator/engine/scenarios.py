@@ -27,9 +27,10 @@ import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from contentfiles import load_file
 
 from .core import Engine
 from .errors import ScenarioError, UnknownScenario
@@ -202,12 +203,12 @@ def load_scenario(name: str) -> Scenario:
         if not isinstance(name, str) or not SCENARIO_NAME.fullmatch(name):
             raise FileNotFoundError(name)
         path = SCENARIO_DIR / f"{name}.toml"
-        stat = path.stat()
+        path.stat()
     except OSError:  # a name too long for the file system among them
         known = ", ".join(list_scenarios())
         shown = name[:60] if isinstance(name, str) else name
         raise UnknownScenario(f"unknown scenario {shown!r}; choose one of: {known}") from None
-    scenario = _load_file(path, stat.st_mtime_ns, stat.st_size)
+    scenario = load_file(path, _parse_file, error=ScenarioError)
     _recently_checked[name] = (now, scenario)
     return scenario
 
@@ -216,12 +217,11 @@ RECHECK_S = 1.0
 _recently_checked: dict[str, tuple[float, Scenario]] = {}
 
 
-@lru_cache(maxsize=64)
-def _load_file(path: Path, mtime_ns: int, size: int) -> Scenario:
-    """Parsed once per version of the file: the live page asks for its scenario on every frame,
-    and an edited file (new time or size) is read afresh."""
+def _parse_file(path: Path, text: str) -> Scenario:
+    """Parsed once per version of the file (contentfiles keeps it): the live page asks for its
+    scenario on every frame, and an edited file (new time or size) is read afresh."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path.name}: {error}") from error
     return parse_scenario(path.stem, data)

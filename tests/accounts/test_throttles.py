@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from tests.accounts.conftest import PASSWORD, sign_in, sign_up
+from tests.accounts.helpers import PASSWORD, sign_in, sign_up
 
 pytestmark = pytest.mark.django_db
 

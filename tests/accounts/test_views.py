@@ -16,7 +16,7 @@ from courseware.content import load_course
 from courseware.models import CheckAnswer, LessonProgress
 from quizzes.models import Attempt
 from simulator.models import Sandbox
-from tests.accounts.conftest import PASSWORD, sign_up
+from tests.accounts.helpers import PASSWORD, sign_up
 
 pytestmark = pytest.mark.django_db
 LESSON = load_course().lessons[0]

@@ -3,8 +3,8 @@ acknowledged, and a server stopped with SIGTERM saves the play progress its scre
 
 import pytest
 
+from bench.harness import server_env
 from bench.kill import run
-from tests.servers import server_env
 
 
 @pytest.mark.usefixtures("transactional_db", "collected_static")

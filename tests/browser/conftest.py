@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.servers import server_env, start_daphne
+from bench.harness import server_env, start_daphne
+from tests.browser.helpers import CSP_LISTENER, SCREENSHOTS, PageWatch
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,14 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Collects CSP violations from the first moment of every page; injected by the driver, so the
-# page's own policy does not apply to it.
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
-});
-"""
 
 
 @pytest.fixture(scope="session")
@@ -55,29 +48,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class PageWatch:
-    """Everything a page said that a learner should never cause: console errors, CSP blocks."""
-
-    def __init__(self, page):
-        self.page = page
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
-
-    def _on_console(self, message) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
-
-    def csp_violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations || []")
-
-    def assert_clean(self) -> None:
-        assert self.page_errors == [], self.page_errors
-        assert self.console_errors == [], self.console_errors
-        assert self.csp_violations() == []
 
 
 @pytest.fixture
@@ -115,9 +85,6 @@ def assert_accessible():
         assert violations == [], json.dumps(violations, indent=2)
 
     return check
-
-
-SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CSP_LISTENER, PageWatch
-from tests.servers import server_env, start_daphne
+from bench.harness import server_env, start_daphne
+from tests.browser.helpers import CSP_LISTENER, PageWatch
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CSP_LISTENER, PageWatch
+from tests.browser.helpers import CSP_LISTENER, PageWatch
 
 pytestmark = pytest.mark.browser
 

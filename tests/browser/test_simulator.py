@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from simulator.engine import list_scenarios, load_scenario
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.systems.conftest import read
+from tests.systems.helpers import read
 
 pytestmark = pytest.mark.browser
 

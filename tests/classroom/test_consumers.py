@@ -15,7 +15,7 @@ from classroom.consumers import MAX_REFUSED_FRAMES
 from classroom.models import Room
 from classroom.polls import poll_questions
 from classroom.room import TEACHER
-from tests.classroom.conftest import Person, adb, frames_until
+from tests.classroom.helpers import Person, adb, frames_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

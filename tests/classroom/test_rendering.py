@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 
 from classroom import rendering
 from classroom.room import TEACHER
-from tests.classroom.test_room import Room
+from tests.classroom.helpers import Room
 
 
 def drawn_alone(state, pid: str) -> str:

@@ -17,12 +17,10 @@ from classroom.room import (
     RoomState,
     audience,
     fold,
-    opened_record,
-    script_for,
 )
+from tests.classroom.helpers import CATALOGUE, SCRIPT, Room
 from tests.purity import django_modules_loaded_by
 
-CATALOGUE, SCRIPT = script_for("order-flow")
 QUESTION = {
     "id": "basics/q1",
     "prompt": "Which of these is an event?",
@@ -30,52 +28,6 @@ QUESTION = {
     "answer": 1,
     "explanation": "An event names something that already happened.",
 }
-
-
-class Room:
-    """A room and its log, kept the way the services keep them: every record, in order."""
-
-    def __init__(self, now: int = 0):
-        self.state = RoomState(catalogue=CATALOGUE)
-        self.records = [self.state.record(opened_record("K7QMX2", "order-flow", "Group B"), now)]
-        self.state.catalogue = CATALOGUE
-        self.now = now
-
-    def act(self, actor: str, action: str, **fields) -> list[dict]:
-        try:
-            records = self.state.act(actor, action, fields, self.now)
-        except RoomRefused as refusal:
-            self.records += getattr(refusal, "records", [])
-            raise
-        self.records += records
-        return records
-
-    def refused(self, actor: str, action: str, **fields) -> str:
-        before = len(self.records)
-        seq = self.state.seq
-        with pytest.raises(RoomRefused) as caught:
-            self.act(actor, action, **fields)
-        assert len(self.records) == before, "a refusal appended a record"
-        assert self.state.seq == seq
-        return str(caught.value)
-
-    def join(self, *names: str) -> list[str]:
-        pids = []
-        for name in names:
-            pid = f"p-{name.lower()}"
-            self.act(pid, "join", name=name)
-            pids.append(pid)
-        return pids
-
-    def subscribe(self, pid: str, service: str, topic: str = "order-events") -> None:
-        self.act(pid, "role", kind="subscriber", service=service, topic=topic)
-
-    def instance(self, pid: str, service: str = "Payment") -> None:
-        self.act(pid, "role", kind="handler", service=service)
-
-    def message(self, records: list[dict]) -> dict:
-        (record,) = [r for r in records if r["type"] in ("published", "sent")]
-        return self.state.messages[record["mid"]]
 
 
 @pytest.fixture

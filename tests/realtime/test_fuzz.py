@@ -25,7 +25,7 @@ from classroom.models import RoomRecord
 from simulator.engine import ACTIONS as ENGINE_ACTIONS
 from simulator.frames import CONTROL_ACTIONS
 from simulator.models import Sandbox
-from tests.classroom.test_cross_process import Browser, join
+from tests.classroom.browsing import Browser, join
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

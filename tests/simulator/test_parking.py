@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from simulator import consumers, rendering, sandboxes
-from tests.simulator.test_resync import (
+from tests.simulator.helpers import (
     assert_same_picture,
     current_state,
     learner_session,

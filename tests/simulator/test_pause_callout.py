@@ -8,9 +8,10 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from simulator.engine import load_scenario
 from simulator.models import Sandbox
-from simulator.rendering import page_context, render_state
+from simulator.rendering import page_context
 from simulator.runner import Runner
 from simulator.sandboxes import engine_for
+from tests.simulator.helpers import render_state
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 

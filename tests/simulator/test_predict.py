@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 
 from simulator.engine import load_scenario
 from simulator.models import PREDICTION_SKIPPED, Sandbox
-from tests.simulator.test_resync import learner_session, open_tab, request
+from tests.simulator.helpers import learner_session, open_tab, request
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
 

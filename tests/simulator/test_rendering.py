@@ -7,14 +7,13 @@ from simulator import rendering
 from simulator.engine import load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import (
-    render_state,
-    render_steps,
     state_text,
     steps_text,
     with_lateness,
 )
 from simulator.runner import Runner
 from simulator.sandboxes import engine_for
+from tests.simulator.helpers import render_state, render_steps
 
 
 def runner_for(sandbox: Sandbox) -> Runner:

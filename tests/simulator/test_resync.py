@@ -7,75 +7,21 @@ from the stored inputs, so it must match what the other tab is looking at record
 
 import asyncio
 import re
-import secrets
-from importlib import import_module
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from config.asgi import application
-from learners.identity import LEARNER_KEY
 from simulator.models import Sandbox
+from tests.simulator.helpers import (
+    assert_same_picture,
+    current_state,
+    learner_session,
+    open_tab,
+    request,
+    stored_sandbox,
+)
 
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-LOG = re.compile(r'<ol id="sim-log-lines".*?</ol>', re.S)
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
-
-
-@database_sync_to_async
-def learner_session() -> tuple[bytes, str]:
-    """A session cookie whose session carries a learner key, as the lesson pages set one."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    key = secrets.token_hex(8)
-    store[LEARNER_KEY] = key
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}".encode(), key
-
-
-async def open_tab(cookie: bytes, path: str = "/ws/simulator/"):
-    tab = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
-    connected, _ = await tab.connect()
-    assert connected
-    state = await tab.receive_json_from(timeout=5)
-    assert state["type"] == "state"
-    return tab, state
-
-
-async def request(tab, frame: dict, kind: str) -> dict:
-    """Sends a frame and returns the first reply of `kind`, skipping paced frames in between."""
-    await tab.send_json_to(frame)
-    for _ in range(500):
-        reply = await tab.receive_json_from(timeout=5)
-        assert reply["type"] != "error", reply
-        if reply["type"] == kind:
-            return reply
-    raise AssertionError(f"no {kind} frame after {frame}")
-
-
-async def current_state(tab) -> dict:
-    """The tab's own view of the sandbox, once nothing more is on its way."""
-    while not await tab.receive_nothing(timeout=0.1):
-        await tab.receive_json_from()
-    return await request(tab, {"action": "sync"}, "state")
-
-
-async def stored_sandbox(key: str, until=lambda sandbox: True) -> Sandbox:
-    """The learner's stored sandbox once `until` holds: saves are written a moment after the
-    frame that caused them goes out, not before."""
-    for _ in range(100):
-        sandbox = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
-        if until(sandbox):
-            return sandbox
-        await asyncio.sleep(0.02)
-    return sandbox
-
-
-def assert_same_picture(seen: dict, expected: dict) -> None:
-    assert seen["length"] == expected["length"]
-    assert LOG.search(seen["content"]).group() == LOG.search(expected["content"]).group()
-    assert seen["view"] == expected["view"]
 
 
 async def test_a_tab_that_dropped_mid_run_catches_up_with_the_other_tab():
@@ -115,7 +61,7 @@ async def test_a_tab_that_saw_nothing_new_does_not_undo_the_other_tab_when_it_dr
 
     await idle.disconnect()  # the idle tab is hidden: its socket closes and saves on the way out
 
-    stored = await database_sync_to_async(Sandbox.objects.get)(session_key=f"{key}")
+    stored = await database_sync_to_async(Sandbox.objects.get)(session_key=key)
     assert len(stored.inputs) == 1
     idle, resumed = await open_tab(cookie)
     assert_same_picture(resumed, expected)

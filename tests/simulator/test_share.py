@@ -8,7 +8,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from simulator.engine import load_scenario
-from tests.simulator.test_resync import LOG, learner_session, open_tab, request
+from tests.simulator.helpers import LOG, learner_session, open_tab, request
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
 

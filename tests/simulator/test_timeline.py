@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from simulator.models import Sandbox
-from tests.simulator.test_resync import LOG, learner_session, open_tab, request
+from tests.simulator.helpers import LOG, learner_session, open_tab, request
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_pacing")]
 

@@ -1,13 +1,6 @@
-from pathlib import Path
-
 import pytest
 
-DOCUMENTS = Path(__file__).resolve().parent / "documents"
-PUBLIC = sorted(p.name for p in DOCUMENTS.glob("*.yml") if not p.name.startswith("adeo-"))
-
-
-def read(name: str) -> str:
-    return (DOCUMENTS / name).read_text(encoding="utf-8")
+from tests.systems.helpers import read
 
 
 @pytest.fixture

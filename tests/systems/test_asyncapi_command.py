@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.systems.conftest import DOCUMENTS
+from tests.systems.helpers import DOCUMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from systems.export import to_asyncapi, to_yaml
 from systems.loading import load, schema_validator
 from systems.mapping import to_design
 from systems.worlds import world_data
-from tests.systems.conftest import PUBLIC, read
+from tests.systems.helpers import PUBLIC, read
 
 
 @pytest.mark.parametrize("name", PUBLIC)

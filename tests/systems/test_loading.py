@@ -3,7 +3,7 @@ import json
 import pytest
 
 from systems.loading import MAX_CHANNELS, DocumentError, load
-from tests.systems.conftest import PUBLIC, read
+from tests.systems.helpers import PUBLIC, read
 
 
 @pytest.mark.parametrize("name", PUBLIC)

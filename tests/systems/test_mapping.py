@@ -3,7 +3,7 @@ import pytest
 from systems.design import QUEUE, TOPIC
 from systems.loading import DocumentError, load
 from systems.mapping import to_design
-from tests.systems.conftest import read
+from tests.systems.helpers import read
 
 
 def routes_by_message(design):

@@ -9,7 +9,7 @@ from systems.examples import REFUND_FLOW
 from systems.loading import load
 from systems.mapping import to_design
 from systems.worlds import world_data
-from tests.systems.conftest import read
+from tests.systems.helpers import read
 
 
 def rows_post(design, **overrides):

@@ -6,7 +6,7 @@ from systems.design import QUEUE, TOPIC, Design, Route
 from systems.loading import load
 from systems.mapping import to_design
 from systems.worlds import to_world, world_data
-from tests.systems.conftest import PUBLIC, read
+from tests.systems.helpers import PUBLIC, read
 
 
 @pytest.mark.parametrize("name", PUBLIC)

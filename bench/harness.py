@@ -1,8 +1,10 @@
-"""Real server processes for the tests: redis-server and daphne, each on a free port of 127.0.0.1.
+"""Real server processes for the tests and the benches: daphne and redis-server, each on a free
+port of 127.0.0.1, and the throwaway database a bench serves from.
 
-The fixtures in tests/conftest.py (and the browser tests' live server) are thin wrappers around
-these classes. Nothing here imports pytest, so a daphne process can import this module to serve
-`relay_application`.
+The fixtures in tests/conftest.py and tests/browser/conftest.py and every script in bench/ start
+their servers here, so a server under test and a server under measurement are started the same
+way. Nothing here imports pytest or Django, so a daphne process can import this module to serve
+`relay_application` and a bench can use it before it has set Django up.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_APPLICATION = "config.asgi:application"
-RELAY_APPLICATION = "tests.servers:relay_application"
+RELAY_APPLICATION = "bench.harness:relay_application"
 RELAY_PREFIX = "/__relay__/"
 
 
@@ -137,14 +139,25 @@ class ServerProcess:
                 self.process.wait(timeout=10)
 
 
+DAPHNE = (sys.executable, "-m", "daphne")
+
+
 def spawn_daphne(
-    *, env: Mapping[str, str], log_path: Path, application: str = SITE_APPLICATION
+    *,
+    env: Mapping[str, str],
+    log_path: Path,
+    application: str = SITE_APPLICATION,
+    launcher: Sequence[str] = DAPHNE,
 ) -> ServerProcess:
-    """Starts a daphne process and returns at once; `wait_until_listening` waits for it."""
+    """Starts a daphne process and returns at once; `wait_until_listening` waits for it.
+
+    `launcher` is the command that takes daphne's own arguments: a bench that profiles the
+    server passes a script that runs daphne's command line inside a profiler.
+    """
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+            [*launcher, "-b", "127.0.0.1", "-p", str(port), application],
             cwd=ROOT,
             env=dict(env),
             stdout=log,
@@ -166,11 +179,45 @@ def wait_until_listening(servers: list[ServerProcess], timeout: float = 30) -> N
 
 
 def start_daphne(
-    *, env: Mapping[str, str], log_path: Path, application: str = SITE_APPLICATION
+    *,
+    env: Mapping[str, str],
+    log_path: Path,
+    application: str = SITE_APPLICATION,
+    launcher: Sequence[str] = DAPHNE,
+    timeout: float = 30,
 ) -> ServerProcess:
-    server = spawn_daphne(env=env, log_path=log_path, application=application)
-    wait_until_listening([server])
+    server = spawn_daphne(env=env, log_path=log_path, application=application, launcher=launcher)
+    wait_until_listening([server], timeout)
     return server
+
+
+def sqlite_database(path: Path) -> dict[str, str]:
+    """The settings of a SQLite database in a file, in the shape `server_env` reads."""
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+
+
+def manage(env: Mapping[str, str], *args: str, quiet: bool = False) -> str:
+    """Runs manage.py in a child process with `env`; returns what it printed."""
+    return (
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=dict(env),
+            check=True,
+            stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
+            text=True,
+        ).stdout
+        or ""
+    )
+
+
+def prepare_site(env: Mapping[str, str]) -> None:
+    """Migrates the database `env` names and collects the static files a server needs.
+
+    With DEBUG off the pages link hashed static file names, which only collectstatic writes down.
+    """
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
 class DaphneCluster:
