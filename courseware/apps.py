@@ -14,9 +14,11 @@ def merge_anonymous_progress(sender, request, user, **kwargs):
     if key:
         from challenges.services import attempts_merge_into_user
         from simulator.sandboxes import sandbox_merge_into_user
+        from systems.services import systems_merge_into_user
 
         progress_merge_session_into_user(session_key=key, user=user)
         attempts_merge_into_user(session_key=key, user=user)
+        systems_merge_into_user(session_key=key, user=user)
         # Here rather than in a receiver of its own: the key is removed just below.
         sandbox_merge_into_user(learner_key=key, user=user)
         del session[LEARNER_KEY]

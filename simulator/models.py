@@ -23,5 +23,9 @@ class Sandbox(models.Model):
     prediction = models.SmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: the world the sandbox plays when it is not the order flow (a learner's own
+    # system), a sandboxes.WorldChoice set by sandboxes.sandbox_for; its key is in `owner`.
+    world_choice = None
+
     def __str__(self) -> str:
         return f"sandbox of {self.owner} ({len(self.inputs)} inputs)"

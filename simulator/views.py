@@ -47,9 +47,14 @@ def simulator_page(request):
     replay = request.GET.get("replay")
     if replay is not None:
         return _replay_page(request, replay)
-    sandbox = sandboxes.sandbox_for(_owner(request))
-    requested = request.GET.get("scenario")
+    world = request.GET.get("world")
     error, status = "", 200
+    try:
+        sandbox = sandboxes.sandbox_for(_owner(request), world)
+    except DomainError as refused:
+        sandbox, world = sandboxes.sandbox_for(_owner(request)), None
+        error, status = str(refused), 404
+    requested = request.GET.get("scenario") if world is None else None
     if requested is not None and requested != sandbox.scenario:
         try:
             # Drawn as the socket will load it; the socket does the saving.
@@ -64,6 +69,8 @@ def simulator_page(request):
     socket_url = "/ws/simulator/"
     if requested is not None:
         socket_url += f"?scenario={sandbox.scenario}"
+    elif world is not None:
+        socket_url += f"?world={quote(world)}"
     context.update(
         error=error,
         socket_url=socket_url,
@@ -73,6 +80,7 @@ def simulator_page(request):
         scenario_list=[load_scenario(name) for name in list_scenarios()],
         from_lesson=_from_lesson(request) if sandbox.scenario else None,
         next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
+        world_choice=sandbox.world_choice,
     )
     return render(request, "simulator/simulator.html", context, status=status)
 
@@ -90,6 +98,7 @@ def _replay_page(request, token: str):
     context = page_context(sandbox, runner)
     world = runner.engine.world
     context.update(
+        world_choice=sandbox.world_choice,
         error=message,
         replay=token,
         socket_url=f"/ws/simulator/?replay={quote(token)}" if token else "/ws/simulator/",
