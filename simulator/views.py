@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from courseware.content import load_course
 from courseware.services import learner_for_request
 from simulator import sandboxes
-from simulator.diagram import layouts
+from simulator.diagram import drawable, layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context
@@ -71,12 +71,12 @@ def simulator_page(request):
         socket_url += f"?scenario={sandbox.scenario}"
     elif world is not None:
         socket_url += f"?world={quote(world)}"
+    drawn, diagram_note = drawable(runner.engine.world)
     context.update(
         error=error,
         socket_url=socket_url,
-        diagrams=layouts(
-            runner.engine.world, context["scenario"].inputs if context["scenario"] else ()
-        ),
+        diagrams=layouts(drawn, context["scenario"].inputs if context["scenario"] else ()),
+        diagram_note=diagram_note,
         scenario_list=[load_scenario(name) for name in list_scenarios()],
         from_lesson=_from_lesson(request) if sandbox.scenario else None,
         next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
@@ -96,9 +96,10 @@ def _replay_page(request, token: str):
         status, message = 200, ""
     runner = Runner(sandboxes.engine_for(sandbox), emit=None)
     context = page_context(sandbox, runner)
-    world = runner.engine.world
+    world, diagram_note = drawable(runner.engine.world)
     context.update(
         world_choice=sandbox.world_choice,
+        diagram_note=diagram_note,
         error=message,
         replay=token,
         socket_url=f"/ws/simulator/?replay={quote(token)}" if token else "/ws/simulator/",

@@ -144,3 +144,27 @@ async def test_a_socket_for_a_missing_system_says_so_and_stays_open():
     await communicator.send_json_to({"action": "ping"})
     assert (await frame_of(communicator, "pong"))["count"] == 1
     await communicator.disconnect()
+
+
+def big_design(n: int) -> Design:
+    from systems.design import QUEUE, TOPIC, Route
+
+    routes = []
+    for i in range(n):
+        if i % 2:
+            routes.append(Route(f"Order{i}Placed", f"events-{i}", TOPIC, "Shop", (f"Reader {i}",)))
+        else:
+            routes.append(Route(f"Ship{i}", f"jobs-{i}", QUEUE, "Shop", (f"Worker {i}",)))
+    return Design(title="Big", application="Shop", routes=routes)
+
+
+def test_a_large_system_is_drawn_in_part_and_says_so(client, db):
+    saved = system_save(learner=ANNA, design=big_design(100))
+    response = page_of(client, saved)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The diagram shows the first 16 of 101 services and 10 of 50 topics" in body
+    wide = body[body.index('class="diagram diagram--wide"') : body.index("diagram--tall")]
+    assert wide.count('class="node node--service"') == 16
+    # The controls still offer every message.
+    assert body.count("<option>Ship") == 50
