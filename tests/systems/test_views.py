@@ -243,3 +243,17 @@ def test_an_unknown_share_link_is_a_clear_404(client, db):
 def test_the_list_is_empty_for_a_new_visitor(client, db):
     response = client.get(reverse("systems-mine"))
     assert "You have not saved a system yet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_last_lesson_links_the_designer_as_the_capstone(client):
+    from django.urls import resolve
+
+    from courseware.content import load_course
+
+    last = load_course().lessons[-1]
+    page = client.get(reverse("lesson-detail", args=[last.slug])).content.decode()
+    links = re.findall(r'href="(/systems/[^"]*)"', page)
+    assert "/systems/design/?example=refund" in [html.unescape(link) for link in links]
+    for link in links:
+        assert resolve(html.unescape(link).split("?")[0])  # the link leads somewhere
