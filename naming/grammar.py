@@ -121,10 +121,13 @@ _STATES = frozenset(
         "ready", "healthy", "unhealthy", "available", "unavailable", "reachable", "unreachable",
         "online", "offline", "idle", "full", "empty", "stale", "valid", "invalid", "active",
         "inactive", "degraded", "schedulable", "unschedulable", "overdue", "due", "low", "high",
+        "pending",
     }
 )  # fmt: skip
 _STATE_VERBS = frozenset({"has", "is", "are", "was", "were", "had"})
 _OUTCOME_NOUNS = frozenset({"success", "failure"})
+# Present-tense verbs that report what a subject needs or is: "PaymentRequiresAction".
+_STATE_PRESENT = frozenset({"requires", "needs", "awaits", "lacks", "exceeds", "remains"})
 # Words that open a name as the thing it is about, hardly ever as its verb: "channel_archive"
 # is about a channel, so it is never renamed "archive_channelled".
 _NOUN_HEADS = frozenset({"channel", "user", "team", "member", "app", "workspace", "subteam"})
@@ -251,6 +254,9 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
         return _Reading(EVENT, "state", 0, count, None, None, 0)
     if count >= 2 and words[0] in _NOUN_HEADS:
         infos[0] = replace(infos[0], base=False, lemma=None)
+    for index in range(count - 2):  # "invoice.will_be_due": announced, before "be" is skipped
+        if words[index] in MODALS_OF_FUTURE and words[index + 1] == "be":
+            return _Reading(EVENT, "future", index, count, None, None, 0)
     first = 0
     while first < count and (words[first] in _LEADING_MODIFIERS or words[first] in FUNCTION_WORDS):
         first += 1
@@ -293,13 +299,24 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
         # Three words at least: "HandleFailure" and "ReportFailure" are orders.
         if (
             words[-1] in _OUTCOME_NOUNS
-            and count - first >= 3
-            and infos[-2].base
             and not (head.base and not head.noun)
+            and (
+                (count - first >= 3 and infos[-2].base)
+                # "test_clock.internal_failure": a kind of failure, not an order to handle one.
+                or (count - first == 2 and head.adjective and not head.base)
+            )
         ):
             return _Reading(EVENT, "outcome_noun", count - 1, count, None, None, first)
-    elif words[first] in _STATES and words[first] != "ready":  # a lone "Unhealthy"
+    elif (words[first] in _STATES and (words[first] != "ready" or dotted)) or (
+        # "source.chargeable": a resource, then what it has become able to undergo.
+        dotted and head.adjective and not head.base and words[first].endswith(("able", "ible"))
+    ):  # a lone "Unhealthy"; "test_clock.ready" (a lone "Ready" may be an order)
         return _Reading(EVENT, "state", first, count, None, None, first)
+    # "payment_intent.requires_action": what the subject needs now, a state.
+    if words[first] in _STATE_PRESENT or any(w in _STATE_PRESENT for w in words[first + 1 :]):
+        index = next(i for i in range(first, count) if words[i] in _STATE_PRESENT)
+        if index > first or dotted:
+            return _Reading(EVENT, "state", index, count, None, None, first)
 
     # "ScalingReplicaSet", "Killing": work reported while in progress. The course holds such a
     # name to be neither a fact nor a request ("ItemShipping"); reading it here keeps the

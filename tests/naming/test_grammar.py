@@ -552,3 +552,23 @@ def test_every_tuning_list_scores_at_least_98_5_percent(path):
     )
     accuracy = float(result.stdout.strip().splitlines()[-1].split()[1].split("=")[1])
     assert accuracy >= 0.985, result.stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "charge.pending",
+        "invoice.will_be_due",
+        "payment_intent.requires_action",
+        "source.chargeable",
+        "test_helpers.test_clock.internal_failure",
+        "test_helpers.test_clock.ready",
+    ],
+)
+def test_states_and_announcements_of_a_resource_are_events(name):
+    verdict = classify(name)
+    assert (verdict.kind, verdict.smell) == ("event", None)
+
+
+def test_a_lone_ready_may_still_be_an_order():
+    assert classify("Ready").kind == "command"
