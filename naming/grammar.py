@@ -387,6 +387,10 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
     ):  # "TranscodeVideo": an unknown word where an instruction puts its verb
         return _Reading(COMMAND, "imperative_guess", first, first + 1, words[first], "base", first)
 
+    last = infos[-1]
+    if count - first == 2 and head.noun and last.base and last.is_verb and not last.noun:
+        # "group_rename", "UserCreate": a thing, then the verb alone; never "RenameGrouped".
+        return _Reading(COMMAND, "verb_last", count - 1, count, last.lemma, "base", first)
     if head.base and count - first >= 2:
         reason = "imperative_ambiguous" if head.ambiguous else "imperative"
         return _Reading(

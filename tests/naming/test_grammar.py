@@ -572,3 +572,11 @@ def test_states_and_announcements_of_a_resource_are_events(name):
 
 def test_a_lone_ready_may_still_be_an_order():
     assert classify("Ready").kind == "command"
+
+
+@pytest.mark.parametrize(
+    ("name", "event"),
+    [("group_rename", "group_renamed"), ("channel_rename", "channel_renamed")],
+)
+def test_a_thing_then_a_verb_alone_is_renamed_in_plain_english(name, event):
+    assert suggest_rename(name, "event") == event
