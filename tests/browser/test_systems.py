@@ -114,9 +114,13 @@ class TestTheCapstone:
         # Back to the saved system: export it and import the export to the same world.
         page.get_by_role("link", name="Back to its verdicts").click()
         assert "Saved, and yours to share" in page.locator("#system-saved").inner_text()
+        assert_accessible(page)
         world_before = page.locator("#system-world").inner_text()
         assert "Command dimLight: handled by lightsDim receiver" in world_before
         page.get_by_role("button", name="Export as AsyncAPI 3").click()
         page.get_by_role("button", name="Import this document again").click()
         assert page.locator("#system-world").inner_text() == world_before
+        page.goto("/systems/mine/")
+        assert page.locator("#systems-list li").count() == 1
+        assert_accessible(page)
         page.watch.assert_clean()
