@@ -117,7 +117,8 @@ def trace_download(request):
         if token is not None:
             engine = sandboxes.engine_of_share(token)
         else:
-            engine = sandboxes.engine_for(sandboxes.sandbox_for(_owner(request)))
+            world = request.GET.get("world")
+            engine = sandboxes.engine_for(sandboxes.sandbox_for(_owner(request), world))
     except DomainError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     text = "".join(json.dumps(step.to_dict(), sort_keys=True) + "\n" for step in engine.trace)

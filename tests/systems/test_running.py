@@ -168,3 +168,13 @@ def test_a_large_system_is_drawn_in_part_and_says_so(client, db):
     assert wide.count('class="node node--service"') == 16
     # The controls still offer every message.
     assert body.count("<option>Ship") == 50
+
+
+def test_the_trace_download_is_the_systems_run(client, refund):
+    body = page_of(client, refund).content.decode()
+    assert f"/simulator/trace.jsonl?world=system%3A{refund.token}" in body
+    response = client.get("/simulator/trace.jsonl", {"world": world_key(refund)})
+    assert response.status_code == 200
+    bad = client.get("/simulator/trace.jsonl", {"world": "system:AAAAAAAAAAAAAAAA"})
+    assert bad.status_code == 400
+    assert b"There is no saved system" in bad.content
