@@ -32,7 +32,7 @@ Pure Python: this module imports nothing from Django.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from naming.verb_forms import (
     FUNCTION_WORDS,
@@ -121,9 +121,16 @@ _STATES = frozenset(
         "ready", "healthy", "unhealthy", "available", "unavailable", "reachable", "unreachable",
         "online", "offline", "idle", "full", "empty", "stale", "valid", "invalid", "active",
         "inactive", "degraded", "schedulable", "unschedulable", "overdue", "due", "low", "high",
+        "pending",
     }
 )  # fmt: skip
 _STATE_VERBS = frozenset({"has", "is", "are", "was", "were", "had"})
+_OUTCOME_NOUNS = frozenset({"success", "failure"})
+# Present-tense verbs that report what a subject needs or is: "PaymentRequiresAction".
+_STATE_PRESENT = frozenset({"requires", "needs", "awaits", "lacks", "exceeds", "remains"})
+# Words that open a name as the thing it is about, hardly ever as its verb: "channel_archive"
+# is about a channel, so it is never renamed "archive_channelled".
+_NOUN_HEADS = frozenset({"channel", "user", "team", "member", "app", "workspace", "subteam"})
 
 # -ing words that are mostly nouns in front of another noun ("ShippingLabel", "BillingAddress"),
 # not a report of work in progress.
@@ -243,6 +250,13 @@ def _read(words: list[str], dotted: bool) -> _Reading:
 def _read_positions(words: list[str], dotted: bool) -> _Reading:
     infos = [lookup(word) for word in words]
     count = len(words)
+    if count >= 3 and words[:2] == ["out", "of"]:  # "OutOfDisk", before "out" passes as a particle
+        return _Reading(EVENT, "state", 0, count, None, None, 0)
+    if count >= 2 and words[0] in _NOUN_HEADS:
+        infos[0] = replace(infos[0], base=False, lemma=None)
+    for index in range(count - 2):  # "invoice.will_be_due": announced, before "be" is skipped
+        if words[index] in MODALS_OF_FUTURE and words[index + 1] == "be":
+            return _Reading(EVENT, "future", index, count, None, None, 0)
     first = 0
     while first < count and (words[first] in _LEADING_MODIFIERS or words[first] in FUNCTION_WORDS):
         first += 1
@@ -269,10 +283,40 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
             if start > first:
                 return _Reading(EVENT, "state", start, count, None, None, first)
         for index in range(first + 1, count - 1):
-            if words[index] in _STATE_VERBS:
+            if words[index] in _STATE_VERBS or (
+                # "MessagesAvailableWithNoListeners": the state, then what it is about.
+                words[index] in _STATES and words[index + 1] in FUNCTION_WORDS
+            ):
                 return _Reading(EVENT, "state", index, count, None, None, first)
-    elif words[first] in _STATES and words[first] != "ready":  # a lone "Unhealthy"
+            # "StreamsOutOfSync", "KeyNearExpiry"; "MoveOutOfQueue" stays an order.
+            if (words[index - 1], words[index]) == ("out", "of") and not (
+                head.base and index - 1 == first + 1
+            ):
+                return _Reading(EVENT, "state", index - 1, count, None, None, first)
+            if words[index] == "near" and index == count - 2 and infos[-1].noun:
+                return _Reading(EVENT, "state", index, count, None, None, first)
+        # "ResourceWriteSuccess", "ResourceDeleteFailure": an action and how it ended, as a noun.
+        # Three words at least: "HandleFailure" and "ReportFailure" are orders.
+        if (
+            words[-1] in _OUTCOME_NOUNS
+            and not (head.base and not head.noun)
+            and (
+                (count - first >= 3 and infos[-2].base)
+                # "test_clock.internal_failure": a kind of failure, not an order to handle one.
+                or (count - first == 2 and head.adjective and not head.base)
+            )
+        ):
+            return _Reading(EVENT, "outcome_noun", count - 1, count, None, None, first)
+    elif (words[first] in _STATES and (words[first] != "ready" or dotted)) or (
+        # "source.chargeable": a resource, then what it has become able to undergo.
+        dotted and head.adjective and not head.base and words[first].endswith(("able", "ible"))
+    ):  # a lone "Unhealthy"; "test_clock.ready" (a lone "Ready" may be an order)
         return _Reading(EVENT, "state", first, count, None, None, first)
+    # "payment_intent.requires_action": what the subject needs now, a state.
+    if words[first] in _STATE_PRESENT or any(w in _STATE_PRESENT for w in words[first + 1 :]):
+        index = next(i for i in range(first, count) if words[i] in _STATE_PRESENT)
+        if index > first or dotted:
+            return _Reading(EVENT, "state", index, count, None, None, first)
 
     # "ScalingReplicaSet", "Killing": work reported while in progress. The course holds such a
     # name to be neither a fact nor a request ("ItemShipping"); reading it here keeps the
@@ -319,7 +363,12 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
             # "reset", "cost" or "run" is its object, not a second verb. Two words that could
             # both be nouns ("PriceSet", "CounterReset") read noun first, below.
             return _Reading(COMMAND, "imperative", first, opening, head.lemma, "base", first)
-        if opens_with_verb and not head.noun and info.lemma not in _ACTION_OUTCOMES:
+        if (
+            opens_with_verb
+            and not head.noun
+            and not head.adjective  # "LiveEventEncoderConnected": "live" describes, not orders
+            and info.lemma not in _ACTION_OUTCOMES
+        ):
             # "PublishOrderPlaced": an instruction whose object is an event.
             return _Reading(COMMAND, "wraps_event", first, opening, head.lemma, "base", first)
         if opens_with_verb and info.lemma in _ACTION_OUTCOMES:
@@ -338,6 +387,10 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
     ):  # "TranscodeVideo": an unknown word where an instruction puts its verb
         return _Reading(COMMAND, "imperative_guess", first, first + 1, words[first], "base", first)
 
+    last = infos[-1]
+    if count - first == 2 and head.noun and last.base and last.is_verb and not last.noun:
+        # "group_rename", "UserCreate": a thing, then the verb alone; never "RenameGrouped".
+        return _Reading(COMMAND, "verb_last", count - 1, count, last.lemma, "base", first)
     if head.base and count - first >= 2:
         reason = "imperative_ambiguous" if head.ambiguous else "imperative"
         return _Reading(
@@ -451,6 +504,10 @@ def _understand(text: str) -> _Name:
         label_kind, label_text, label_strong, label_segments = None, None, False, []
     if not content:
         content = [len(segments) - 1]
+    # "document.v1.updated.withAuthContext": a last segment that opens with a preposition
+    # qualifies the one before it, which holds the verb.
+    while len(content) > 1 and segments[content[-1]].words[0].lower in PREPOSITIONS:
+        content.pop()
 
     # A whole last segment can be the label: "order.placed.event".
     suffix_words: list[Word] = []

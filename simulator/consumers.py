@@ -23,7 +23,7 @@ from learners.identity import learner_for_scope
 from realtime.boundary import Guarded
 from simulator import sandboxes
 from simulator.direct_dispatch import DirectDispatch
-from simulator.engine import DomainError, Scenario, load_scenario
+from simulator.engine import DomainError, Scenario
 from simulator.frames import FrameError, RateLimiter, decode
 from simulator.group_commit import GroupCommit, per_loop
 from simulator.models import PREDICTION_SKIPPED, Sandbox
@@ -109,7 +109,17 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         learner = learner_for_scope(self.scope)
         # Another tab of this learner may have just saved: read the row after that save.
         await writer().flushed()
-        self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(learner)
+        try:
+            self.sandbox = await database_sync_to_async(sandboxes.sandbox_for)(
+                learner, self._query("world")
+            )
+        except DomainError as error:  # a system that is gone: say so over the order flow
+            self.sandbox = Sandbox()
+            await self.accept()
+            await self._start()
+            await self.send_state()
+            await self.send_error("unknown_system", str(error))
+            return
         await self.accept()
         requested = self._requested_scenario()
         if requested is not None and requested != self.sandbox.scenario:
@@ -487,8 +497,7 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         await self.send(text_data=text)
 
     async def _load(self, name: str | None, *, start: bool = True) -> None:
-        if name is not None:
-            load_scenario(name)  # refuses an unknown name before anything is touched
+        sandboxes.check_scenario(self.sandbox, name)  # refuses before anything is touched
         self.cursor = self.undo = None
         if self.runner is not None:
             await self.runner.stop()

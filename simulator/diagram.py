@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.engine.world import MAX_INSTANCES
+from simulator.engine.world import MAX_INSTANCES, World
 
 WIDTH = 960
 SERVICE_W, SERVICE_H = 150, 40
@@ -348,3 +348,56 @@ def _reply(source: Node, target: Node, shape: str) -> Edge | None:
     x2, y2 = target.cx, target.y
     top = max(2, min(y1, y2) - 12)
     return Edge(source.id, target.id, "reply", f"M{x1},{y1} C{x1},{top} {x2},{top} {x2},{y2}")
+
+
+# Past these, a diagram is too tall to read beside the controls: a larger world (a learner's own
+# system) is drawn in part, and the page says so. The order flow has 11 services and 5 topics.
+MAX_DRAWN_SERVICES = 16
+MAX_DRAWN_TOPICS = 10
+
+
+def drawable(world) -> tuple[object, str]:
+    """`world`, or the first part of it that fits a readable diagram, with a sentence saying
+    what was left out ("" when nothing was)."""
+    services = list(world.services)
+    topics = [t for t in world.topics if t != world.default_topic or world.topics[t]]
+    if len(services) <= MAX_DRAWN_SERVICES and len(topics) <= MAX_DRAWN_TOPICS:
+        return world, ""
+    kept = services[:MAX_DRAWN_SERVICES]
+    if world.default_sender not in kept:
+        kept[-1] = world.default_sender
+    kept_topics = topics[:MAX_DRAWN_TOPICS]
+    data = world.to_data()
+    events = {
+        name: spec
+        for name, spec in data.get("events", {}).items()
+        if spec.get("topic", world.default_topic) in kept_topics
+        and spec.get("publisher") in (None, *kept)
+    }
+    commands = {
+        name: spec for name, spec in data.get("commands", {}).items() if spec["handler"] in kept
+    }
+    known = set(events) | set(commands)
+    rules = []
+    for rule in data.get("rules", []):
+        if rule.get("service") in kept and rule.get("on") in (*known, "*"):
+            then = [e for e in rule.get("then", []) if set(e.values()) <= known]
+            rules.append({"service": rule["service"], "on": rule["on"], "then": then})
+    part = World.from_data(
+        {
+            "name": world.name,
+            "default_sender": world.default_sender,
+            "default_topic": world.default_topic,
+            "services": {name: data["services"][name] for name in kept},
+            "topics": {t: [s for s in world.topics[t] if s in kept] for t in kept_topics},
+            "events": events,
+            "commands": commands,
+            "rules": rules,
+        }
+    )
+    note = (
+        f"The diagram shows the first {len(kept)} of {len(services)} services and"
+        f" {len(kept_topics)} of {len(topics)} topics, so that it stays readable; the controls"
+        " and the log have them all."
+    )
+    return part, note

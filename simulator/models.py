@@ -46,6 +46,11 @@ class Sandbox(LearnerOwned):
             ),
         ]
 
+    # Not stored: the world the sandbox plays when it is not the order flow (a learner's own
+    # system), a sandboxes.WorldChoice set by sandboxes.sandbox_for; its key and version are in
+    # `world`.
+    world_choice = None
+
     def __str__(self) -> str:
         owner = self.learner.identity if self.learner else "nobody"
         return f"sandbox of {owner} ({len(self.inputs)} inputs)"

@@ -355,6 +355,7 @@ def _replay_key(sandbox: Sandbox) -> tuple:
     return (
         "first_state",
         scenario_of(sandbox),
+        sandbox.world_choice.version if sandbox.world_choice else None,
         sandbox.seed,
         json.dumps(sandbox.inputs, sort_keys=True),
         sandbox.until,

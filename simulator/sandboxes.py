@@ -2,27 +2,95 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
 from learners.identity import Learner
-from simulator.engine import DomainError, Engine, Scenario, load_scenario
+from simulator.engine import DomainError, Engine, Scenario, World, load_scenario
+from simulator.engine.errors import WorldError
 from simulator.models import PREDICTION_SKIPPED, Sandbox
 
 # A sandbox is a list of inputs replayed on every connect; past this many, the learner resets.
 MAX_INPUTS = 500
 
 
-def sandbox_for(learner: Learner | None, world: str = "") -> Sandbox:
-    """The learner's sandbox of `world` (see Sandbox.world); an unsaved one, owned by nobody,
-    for a visitor without a key."""
+@dataclass(frozen=True)
+class WorldChoice:
+    """A world other than the order flow that a sandbox plays: a learner's own system.
+
+    `key` names where it came from ("system:<token>"); `version` changes whenever its data
+    does, so inputs made on one version are never replayed on another.
+    """
+
+    key: str
+    title: str
+    world: World
+    version: str
+    link: str = ""  # the page the world came from, for the way back
+
+    @classmethod
+    def of(cls, key: str, title: str, data: Mapping[str, Any], link: str = "") -> WorldChoice:
+        try:
+            world = World.from_data(data)
+        except WorldError:
+            raise DomainError("This system cannot be played in the simulator.") from None
+        text = json.dumps(world.to_data(), sort_keys=True)
+        return cls(key, title, world, hashlib.sha256(text.encode()).hexdigest()[:10], link)
+
+
+# Where the worlds of a WorldChoice come from, by the prefix of their key. Each source maps the
+# rest of the key to (title, world data, link) and raises DomainError for a key it does not
+# know. Apps register theirs in ready(), so the simulator imports none of them.
+WorldSource = Callable[[str], tuple[str, Mapping[str, Any], str]]
+WORLD_SOURCES: dict[str, WorldSource] = {}
+
+
+def register_world_source(prefix: str, lookup: WorldSource) -> None:
+    WORLD_SOURCES[prefix] = lookup
+
+
+def world_choice(key: str) -> WorldChoice:
+    """The world a key names; DomainError when nobody knows it."""
+    prefix, _, rest = key.partition(":")
+    source = WORLD_SOURCES.get(prefix)
+    if source is None or not rest:
+        raise DomainError("There is no such system to open in the simulator.")
+    title, data, link = source(rest)
+    return WorldChoice.of(key, title, data, link)
+
+
+def check_scenario(sandbox: Sandbox, name: str | None) -> None:
+    """Refuses a scenario the sandbox cannot load, before anything is stopped or changed."""
+    if name is None:
+        return
+    load_scenario(name)
+    if sandbox.world_choice is not None:
+        raise DomainError(
+            "Guided scenarios play the order flow, not your system: open them from the"
+            " simulator's own page."
+        )
+
+
+def sandbox_for(learner: Learner | None, world: str | None = None) -> Sandbox:
+    """The learner's sandbox; an unsaved one, owned by nobody, for a visitor without a key.
+
+    With `world` (a WorldChoice key), the learner's sandbox of that world, one per version of it:
+    each system a learner runs keeps its own inputs, and the order flow's sandbox is untouched.
+    """
+    choice = world_choice(world) if world is not None else None
+    name = f"{choice.key}@{choice.version}" if choice is not None else ""
     if learner is None:
-        return Sandbox(world=world)
-    sandbox, _ = Sandbox.objects.of(learner).get_or_create(world=world, defaults=learner.fields)
+        sandbox = Sandbox(world=name)
+    else:
+        sandbox, _ = Sandbox.objects.of(learner).get_or_create(world=name, defaults=learner.fields)
+    sandbox.world_choice = choice
     return sandbox
 
 
@@ -32,9 +100,17 @@ def scenario_of(sandbox: Sandbox) -> Scenario | None:
 
 def engine_for(sandbox: Sandbox) -> Engine:
     """Replays the sandbox's inputs; the learner sees exactly what they saw before."""
+    return Engine.from_inputs(
+        sandbox.inputs, seed=sandbox.seed, world=world_of(sandbox), until=sandbox.until
+    )
+
+
+def world_of(sandbox: Sandbox) -> World | None:
+    """The world the sandbox plays: its own system's, its scenario's, or (None) the order flow."""
+    if sandbox.world_choice is not None:
+        return sandbox.world_choice.world
     scenario = scenario_of(sandbox)
-    world = scenario.world() if scenario else None
-    return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
+    return scenario.world() if scenario else None
 
 
 def engine_at(engine: Engine, instant: int) -> Engine:
@@ -59,6 +135,11 @@ def share_token(sandbox: Sandbox, engine: Engine, scheduled: list[dict] = ()) ->
     """
     inputs = [*engine.inputs, *(dict(i) for i in scheduled)]
     data = {"scenario": sandbox.scenario, "seed": sandbox.seed, "inputs": inputs}
+    choice = sandbox.world_choice
+    if choice is not None:
+        # The world itself travels in the link, so the replay plays what was shared even after
+        # the system is changed or deleted.
+        data["world"] = {"key": choice.key, "title": choice.title, "data": choice.world.to_data()}
     return signing.dumps(data, salt=SHARE_SALT, compress=True)
 
 
@@ -72,7 +153,7 @@ def sandbox_from_share(token: str) -> Sandbox:
     if not isinstance(inputs, list) or not isinstance(data.get("seed"), int):
         raise DomainError("This replay link is incomplete or was changed.")
     scenario = load_scenario(data["scenario"]) if data.get("scenario") else None
-    return Sandbox(
+    sandbox = Sandbox(
         scenario=scenario.name if scenario else "",
         seed=data["seed"],
         inputs=[],
@@ -80,15 +161,18 @@ def sandbox_from_share(token: str) -> Sandbox:
         scheduled=[dict(i) for i in inputs],
         prediction=PREDICTION_SKIPPED,
     )
+    world = data.get("world")
+    if isinstance(world, dict):
+        sandbox.world_choice = WorldChoice.of(
+            str(world.get("key")), str(world.get("title")), world.get("data") or {}
+        )
+    return sandbox
 
 
 def engine_of_share(token: str) -> Engine:
     """The whole shared run, played to its end."""
     sandbox = sandbox_from_share(token)
-    scenario = scenario_of(sandbox)
-    engine = Engine.from_inputs(
-        sandbox.scheduled, seed=sandbox.seed, world=scenario.world() if scenario else None
-    )
+    engine = Engine.from_inputs(sandbox.scheduled, seed=sandbox.seed, world=world_of(sandbox))
     engine.run()
     return engine
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from courseware.content import load_course
 from learners.identity import learner_for_request
 from simulator import sandboxes
-from simulator.diagram import layouts
+from simulator.diagram import drawable, layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context
@@ -39,9 +39,14 @@ def simulator_page(request):
     replay = request.GET.get("replay")
     if replay is not None:
         return _replay_page(request, replay)
-    sandbox = sandboxes.sandbox_for(learner_for_request(request, create=True))
-    requested = request.GET.get("scenario")
+    world = request.GET.get("world")
     error, status = "", 200
+    try:
+        sandbox = sandboxes.sandbox_for(learner_for_request(request, create=True), world)
+    except DomainError as refused:
+        sandbox, world = sandboxes.sandbox_for(learner_for_request(request, create=True)), None
+        error, status = str(refused), 404
+    requested = request.GET.get("scenario") if world is None else None
     if requested is not None and requested != sandbox.scenario:
         try:
             # Drawn as the socket will load it; the socket does the saving.
@@ -56,15 +61,18 @@ def simulator_page(request):
     socket_url = "/ws/simulator/"
     if requested is not None:
         socket_url += f"?scenario={sandbox.scenario}"
+    elif world is not None:
+        socket_url += f"?world={quote(world)}"
+    drawn, diagram_note = drawable(runner.engine.world)
     context.update(
         error=error,
         socket_url=socket_url,
-        diagrams=layouts(
-            runner.engine.world, context["scenario"].inputs if context["scenario"] else ()
-        ),
+        diagrams=layouts(drawn, context["scenario"].inputs if context["scenario"] else ()),
+        diagram_note=diagram_note,
         scenario_list=[load_scenario(name) for name in list_scenarios()],
         from_lesson=_from_lesson(request) if sandbox.scenario else None,
         next_scenario=_next_scenario(sandbox.scenario) if sandbox.scenario else None,
+        world_choice=sandbox.world_choice,
     )
     return render(request, "simulator/simulator.html", context, status=status)
 
@@ -80,8 +88,10 @@ def _replay_page(request, token: str):
         status, message = 200, ""
     runner = Runner(sandboxes.engine_for(sandbox), emit=None)
     context = page_context(sandbox, runner)
-    world = runner.engine.world
+    world, diagram_note = drawable(runner.engine.world)
     context.update(
+        world_choice=sandbox.world_choice,
+        diagram_note=diagram_note,
         error=message,
         replay=token,
         socket_url=f"/ws/simulator/?replay={quote(token)}" if token else "/ws/simulator/",
@@ -99,8 +109,9 @@ def trace_download(request):
         if token is not None:
             engine = sandboxes.engine_of_share(token)
         else:
+            world = request.GET.get("world")
             engine = sandboxes.engine_for(
-                sandboxes.sandbox_for(learner_for_request(request, create=True))
+                sandboxes.sandbox_for(learner_for_request(request, create=True), world)
             )
     except DomainError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")

@@ -54,6 +54,64 @@ class Design:
     def replies_to(self, message: str) -> list[Route]:
         return [r for r in self.routes if r.reply_to == message]
 
+    def to_data(self) -> dict:
+        """Plain JSON data, for storing; ``Design.from_data`` reads it back."""
+        return {
+            "title": self.title,
+            "application": self.application,
+            "assumptions": list(self.assumptions),
+            "routes": [
+                {
+                    "message": r.message,
+                    "channel": r.channel,
+                    "delivery": r.delivery,
+                    "sender": r.sender,
+                    "receivers": list(r.receivers),
+                    "reply_to": r.reply_to,
+                    "address": r.address,
+                }
+                for r in self.routes
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: object) -> Design:
+        """The design ``to_data`` stored; ``ValueError`` for anything else, so a row edited by
+        hand cannot become a world the engine refuses."""
+        if not isinstance(data, dict) or not isinstance(data.get("routes"), list):
+            raise ValueError("not a stored design")
+        title, application = data.get("title"), data.get("application")
+        if not isinstance(title, str) or not isinstance(application, str):
+            raise ValueError("a design has a title and an application")
+        if not SERVICE_NAME.match(application):
+            raise ValueError(f"bad application name {application!r}")
+        design = cls(title=title, application=application)
+        design.assumptions = [str(line) for line in data.get("assumptions") or []]
+        for raw in data["routes"]:
+            if not isinstance(raw, dict):
+                raise ValueError("a route is a table")
+            receivers = raw.get("receivers")
+            if not isinstance(receivers, list) or len(receivers) > MAX_RECEIVERS:
+                raise ValueError("a route's receivers are a short list")
+            route = Route(
+                message=str(raw.get("message")),
+                channel=str(raw.get("channel")),
+                delivery=str(raw.get("delivery")),
+                sender=str(raw.get("sender")),
+                receivers=tuple(str(r) for r in receivers),
+                reply_to=None if raw.get("reply_to") is None else str(raw["reply_to"]),
+                address=None if raw.get("address") is None else str(raw["address"]),
+            )
+            if (
+                not MESSAGE_NAME.match(route.message)
+                or not CHANNEL_NAME.match(route.channel)
+                or route.delivery not in DELIVERIES
+                or not all(SERVICE_NAME.match(s) for s in (route.sender, *route.receivers))
+            ):
+                raise ValueError(f"route {route.message!r} breaks the naming rules")
+            design.routes.append(route)
+        return design
+
 
 def message_name(text: str) -> str:
     """``text`` made into a name the engine accepts: other characters become underscores."""

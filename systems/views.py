@@ -1,14 +1,20 @@
-"""Pages for a learner's own system: import a document, correct the mapping, design, export.
+"""Pages for a learner's own system: import a document, correct the mapping, design, export,
+save, share and run it.
 
-Nothing is stored: every page is computed from what was posted, so a bad document or a bad form
-changes nothing anywhere.
+Only Save and Run it store anything (a SavedSystem); every other page is computed from what was
+posted, so a bad document or a bad form changes nothing anywhere.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
+
+from learners.identity import learner_for_request
 
 from .design import Design
 from .examples import EXAMPLES
@@ -17,6 +23,16 @@ from .forms import MAX_ROWS, bound_forms, design_from, initial_forms
 from .judging import judge
 from .loading import MAX_BYTES, DocumentError, load
 from .mapping import to_design
+from .services import (
+    SystemRefused,
+    design_of,
+    owns,
+    system_by_token,
+    system_delete,
+    system_save,
+    systems_of,
+    world_key,
+)
 from .worlds import world_data
 
 SAMPLE = """asyncapi: 3.0.0
@@ -48,7 +64,18 @@ def _home(request, *, text: str = "", error: str = "", status: int = 200):
     return render(request, "systems/home.html", context, status=status)
 
 
-def _system_page(request, design: Design, system, routes, *, source: str, status: int = 200):
+def _system_page(
+    request,
+    design: Design,
+    system,
+    routes,
+    *,
+    source: str,
+    status: int = 200,
+    saved=None,
+    mine: bool = False,
+    error: str = "",
+):
     judgements = judge(design)
     world, notes = world_data(design, judgements)
     context = {
@@ -62,9 +89,17 @@ def _system_page(request, design: Design, system, routes, *, source: str, status
         "too_many": len(design.routes) > MAX_ROWS,
         "max_rows": MAX_ROWS,
         "source": source,
+        "saved": saved,
+        "mine": mine,
+        "save_error": error,
+        "run_url": _run_url(saved) if saved else "",
     }
     template = "systems/system.html#verdicts" if is_partial(request) else "systems/system.html"
     return render(request, template, context, status=status)
+
+
+def _run_url(saved) -> str:
+    return reverse("simulator") + "?" + urlencode({"world": world_key(saved)})
 
 
 @require_safe
@@ -118,6 +153,66 @@ def check(request):
         template = "systems/system.html#verdicts" if is_partial(request) else "systems/system.html"
         return render(request, template, context, status=400)
     return _system_page(request, design, system, routes, source="check")
+
+
+def _store(request, *, then: str):
+    """Save and Run it: stores the posted design for the learner, then shows it or runs it."""
+    design, system, routes = _posted(request)
+    if design is None:
+        context = {"system_form": system, "routes": routes, "invalid": True, "max_rows": MAX_ROWS}
+        return render(request, "systems/system.html", context, status=400)
+    learner = learner_for_request(request, create=True)
+    try:
+        saved = system_save(learner=learner, design=design, token=request.POST.get("token", ""))
+    except SystemRefused as error:
+        return _system_page(
+            request, design, system, routes, source="check", status=400, error=str(error)
+        )
+    if then == "run":
+        return redirect(_run_url(saved))
+    return redirect("systems-saved", token=saved.token)
+
+
+@require_POST
+def save(request):
+    return _store(request, then="page")
+
+
+@require_POST
+def run(request):
+    return _store(request, then="run")
+
+
+@require_safe
+def saved_system(request, token: str):
+    """A saved system by its share link: its owner edits it, anyone else sees it read-only
+    (saving makes them a copy of their own)."""
+    try:
+        saved = system_by_token(token)
+        design = design_of(saved)
+    except SystemRefused as error:
+        return render(request, "systems/missing.html", {"error": str(error)}, status=404)
+    mine = owns(learner_for_request(request, create=False), saved)
+    system, routes = initial_forms(design)
+    return _system_page(request, design, system, routes, source="saved", saved=saved, mine=mine)
+
+
+@require_safe
+def my_systems(request):
+    learner = learner_for_request(request, create=False)
+    return render(request, "systems/mine.html", {"systems": systems_of(learner)})
+
+
+@require_POST
+def delete(request, token: str):
+    learner = learner_for_request(request, create=False)
+    try:
+        if learner is None:
+            raise SystemRefused("You have no saved system at this link.")
+        system_delete(learner=learner, token=token)
+    except SystemRefused as error:
+        return render(request, "systems/missing.html", {"error": str(error)}, status=404)
+    return redirect("systems-mine")
 
 
 @require_POST

@@ -70,9 +70,17 @@ def world_data(
         if then:
             rule["then"] = then
         rules.append(rule)
+    # The simulator's own "Send command" comes from the default sender: the sender of the first
+    # command that nobody's rule sends, so that it starts where the design says the flow starts.
+    sent_by_rules = {
+        step for rule in rules for then in rule.get("then", []) for step in then.values()
+    }
+    starters = [
+        r.sender for r in design.routes if r.message in commands and r.message not in sent_by_rules
+    ]
     data = {
         "name": "your-system",
-        "default_sender": design.application,
+        "default_sender": starters[0] if starters else design.application,
         "services": {name: {} for name in design.services()},
         "topics": {topic: sorted(subscribers) for topic, subscribers in topics.items()},
         "events": events,

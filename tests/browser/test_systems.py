@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -71,5 +73,54 @@ class TestYourOwnSystem:
         expect(page.locator("#system-tally")).to_contain_text("1 with a smell")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "systems-refund-phone")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+
+class TestTheCapstone:
+    def test_from_the_last_lesson_to_a_running_system_and_back(
+        self, page, assert_accessible, screenshot
+    ):
+        page.goto("/lessons/order-flow/")
+        page.get_by_role("link", name="bring your team's AsyncAPI document").click()
+        page.get_by_label("Paste the document (YAML or JSON)").fill(
+            read("streetlights-kafka-3.1.yml")
+        )
+        page.get_by_role("button", name="Import and judge").click()
+        assert page.locator("#system-tally").inner_text() == "4 messages judged; 3 with a smell."
+
+        # Correct an assumption, then run the corrected system.
+        dim = row_of(page, "dimLight")
+        page.locator(f"#id_routes-{dim}-delivery").select_option("queue")
+        expect(page.locator("#system-tally")).to_contain_text("2 with a smell")
+        page.get_by_role("button", name="Run it in the simulator").click()
+        expect(page).to_have_url(re.compile(r"/simulator/\?world=system%3A"))
+        assert "Streetlights Kafka API" in page.locator("h1").inner_text()
+        expect(page.locator("#sim-connection")).to_have_attribute("data-state", "open")
+        queue = page.locator('.diagram--wide [data-node="queue-lightsdim-receiver"]')
+        expect(queue).to_have_count(1)
+
+        # Send the corrected command: the log says where it went and the diagram lights its route.
+        page.locator(".palette__form select[name=name]").first.select_option("dimLight")
+        page.get_by_role("button", name="Send command", exact=True).click()
+        log = page.locator("#sim-log-lines")
+        expect(log).to_contain_text("sends the command dimLight to lightsDim receiver")
+        expect(
+            page.locator('.diagram--wide .edge--lit[data-target="queue-lightsdim-receiver"]')
+        ).to_have_count(1)
+        screenshot(page, "systems-running")
+        assert_accessible(page)
+
+        # Back to the saved system: export it and import the export to the same world.
+        page.get_by_role("link", name="Back to its verdicts").click()
+        assert "Saved, and yours to share" in page.locator("#system-saved").inner_text()
+        assert_accessible(page)
+        world_before = page.locator("#system-world").inner_text()
+        assert "Command dimLight: handled by lightsDim receiver" in world_before
+        page.get_by_role("button", name="Export as AsyncAPI 3").click()
+        page.get_by_role("button", name="Import this document again").click()
+        assert page.locator("#system-world").inner_text() == world_before
+        page.goto("/systems/mine/")
+        assert page.locator("#systems-list li").count() == 1
         assert_accessible(page)
         page.watch.assert_clean()

@@ -15,6 +15,7 @@ from learners.models import owned_models
 from learners.signals import claim_anonymous_learner, learner_signed_in
 from quizzes.models import Attempt
 from simulator.models import Sandbox
+from systems.models import SavedSystem
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-learner-of-two-devices-51"
@@ -45,6 +46,7 @@ def anonymous_work(key: str) -> None:
     Attempt.objects.create(**owner, quiz_slug="naming", seed=1, token=uuid.uuid4(), started_at=now)
     LevelAttempt.objects.create(**owner, level="first", actions=[{"action": "send"}])
     Sandbox.objects.create(**owner, inputs=[{"at": 0, "action": "send", "name": "PlaceOrder"}])
+    SavedSystem.objects.create(**owner, token=key[:16], title="Refunds", design={})
 
 
 def test_signing_in_hands_every_apps_rows_to_the_account_and_forgets_the_key(client, user):

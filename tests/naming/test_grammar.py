@@ -497,3 +497,86 @@ def test_kubernetes_reasons_tuning_list_is_all_right():
     wrong = [name for name, label in scored if classify(name).kind != label]
     assert wrong == []
     assert len(scored) >= 25
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Microsoft.Resources.ResourceWriteSuccess",
+        "Microsoft.Resources.ResourceDeleteFailure",
+        "Microsoft.KeyVault.SecretNearExpiry",
+        "Microsoft.Media.LiveEventEncoderConnected",
+        "Microsoft.Media.LiveEventIncomingStreamsOutOfSync",
+        "Microsoft.ServiceBus.ActiveMessagesAvailableWithNoListeners",
+        "google.cloud.firestore.document.v1.updated.withAuthContext",
+        "OutOfDisk",
+    ],
+)
+def test_outcomes_states_and_qualified_names_read_as_events(name):
+    verdict = classify(name)
+    assert (verdict.kind, verdict.smell) == ("event", None)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("MoveOutOfQueue", "command"),
+        ("HandleFailure", "command"),
+        ("PublishOrderPlaced", "command"),
+        ("ReserveStock", "command"),
+        ("archiveChannel", "command"),
+    ],
+)
+def test_the_new_readings_leave_orders_alone(name, kind):
+    assert classify(name).kind == kind
+
+
+@pytest.mark.parametrize("name", ["channel_archive", "ChannelArchive"])
+def test_a_name_about_a_channel_is_never_renamed_archive_channelled(name):
+    for target in ("event", "command"):
+        rename = suggest_rename(name, target)
+        assert rename is None or "channelled" not in rename.lower()
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((Path(__file__).parent / "data").glob("tuning_*.tsv")),
+    ids=lambda path: path.name,
+)
+def test_every_tuning_list_scores_at_least_98_5_percent(path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "grammar.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    accuracy = float(result.stdout.strip().splitlines()[-1].split()[1].split("=")[1])
+    assert accuracy >= 0.985, result.stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "charge.pending",
+        "invoice.will_be_due",
+        "payment_intent.requires_action",
+        "source.chargeable",
+        "test_helpers.test_clock.internal_failure",
+        "test_helpers.test_clock.ready",
+    ],
+)
+def test_states_and_announcements_of_a_resource_are_events(name):
+    verdict = classify(name)
+    assert (verdict.kind, verdict.smell) == ("event", None)
+
+
+def test_a_lone_ready_may_still_be_an_order():
+    assert classify("Ready").kind == "command"
+
+
+@pytest.mark.parametrize(
+    ("name", "event"),
+    [("group_rename", "group_renamed"), ("channel_rename", "channel_renamed")],
+)
+def test_a_thing_then_a_verb_alone_is_renamed_in_plain_english(name, event):
+    assert suggest_rename(name, "event") == event

@@ -80,3 +80,11 @@ def test_no_two_boxes_overlap(shape):
         assert ay2 <= diagram.height, a
         for b, bx1, by1, bx2, by2 in boxes[i + 1 :]:
             assert ax2 <= bx1 or bx2 <= ax1 or ay2 <= by1 or by2 <= ay1, (a, b)
+
+
+def test_the_order_flow_is_drawn_whole():
+    from simulator.diagram import drawable
+    from simulator.engine import default_world
+
+    world = default_world()
+    assert drawable(world) == (world, "")

@@ -142,3 +142,118 @@ def test_a_paste_beyond_the_request_limit_is_refused_plainly(client):
     response = client.post(reverse("systems-import"), {"document": "x" * 3_000_000})
     assert response.status_code == 413
     assert "larger than the site accepts" in response.content.decode()
+
+
+# -- save, share, run ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_save_stores_the_corrected_design_and_shows_its_share_link(client):
+    from systems.models import SavedSystem
+
+    post = rows_post(REFUND_FLOW, title="My refunds")
+    response = client.post(reverse("systems-save"), post)
+    saved = SavedSystem.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/systems/s/{saved.token}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved, and yours to share" in page
+    assert f"/systems/s/{saved.token}/" in page
+    assert f'name="token" value="{saved.token}"' in page
+    listing = client.get(reverse("systems-mine")).content.decode()
+    assert "My refunds" in listing
+
+
+@pytest.mark.django_db
+def test_run_it_saves_and_opens_the_simulator_on_the_system(client):
+    from systems.models import SavedSystem
+
+    response = client.post(reverse("systems-run"), rows_post(REFUND_FLOW))
+    saved = SavedSystem.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/simulator/?world=system%3A{saved.token}"
+    assert "RequestRefund" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_again_from_the_saved_page_changes_that_system(client):
+    from systems.models import SavedSystem
+
+    client.post(reverse("systems-save"), rows_post(REFUND_FLOW))
+    token = SavedSystem.objects.get().token
+    client.post(reverse("systems-save"), rows_post(REFUND_FLOW, title="Renamed", token=token))
+    assert list(SavedSystem.objects.values_list("token", "title")) == [(token, "Renamed")]
+
+
+@pytest.mark.django_db
+def test_a_shared_link_is_read_only_for_others(client, django_user_model):
+    from django.test import Client
+
+    from systems.models import SavedSystem
+
+    client.post(reverse("systems-save"), rows_post(REFUND_FLOW))
+    saved = SavedSystem.objects.get()
+    other = Client()
+    page = other.get(f"/systems/s/{saved.token}/").content.decode()
+    assert "Shared with you" in page
+    assert 'name="token"' not in page
+    assert "Save a copy" in page
+    assert f"/simulator/?world=system%3A{saved.token}" in page
+    # Even posting the owner's token does not change the owner's system: it makes a copy.
+    other.post(reverse("systems-save"), rows_post(REFUND_FLOW, title="Hijack", token=saved.token))
+    saved.refresh_from_db()
+    assert saved.title == "Refund flow"
+    assert SavedSystem.objects.count() == 2
+    # Nor can the other learner delete it.
+    assert other.post(f"/systems/s/{saved.token}/delete/").status_code == 404
+    assert SavedSystem.objects.filter(pk=saved.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_owner_deletes_a_system(client):
+    from systems.models import SavedSystem
+
+    client.post(reverse("systems-save"), rows_post(REFUND_FLOW))
+    token = SavedSystem.objects.get().token
+    assert client.post(f"/systems/s/{token}/delete/").status_code == 302
+    assert not SavedSystem.objects.exists()
+    assert client.get(f"/systems/s/{token}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["systems-save", "systems-run"])
+def test_a_bad_form_saves_nothing(client, url):
+    from systems.models import SavedSystem
+
+    post = rows_post(REFUND_FLOW, **{"routes-0-message": "Has spaces", "application": ""})
+    response = client.post(reverse(url), post)
+    assert response.status_code == 400
+    assert "Nothing was checked" in response.content.decode()
+    assert not SavedSystem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_share_link_is_a_clear_404(client, db):
+    response = client.get("/systems/s/AAAAAAAAAAAAAAAA/")
+    assert response.status_code == 404
+    assert "There is no saved system at this link" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_is_empty_for_a_new_visitor(client, db):
+    response = client.get(reverse("systems-mine"))
+    assert "You have not saved a system yet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_last_lesson_links_the_designer_as_the_capstone(client):
+    from django.urls import resolve
+
+    from courseware.content import load_course
+
+    last = load_course().lessons[-1]
+    page = client.get(reverse("lesson-detail", args=[last.slug])).content.decode()
+    links = re.findall(r'href="(/systems/[^"]*)"', page)
+    assert "/systems/design/?example=refund" in [html.unescape(link) for link in links]
+    for link in links:
+        assert resolve(html.unescape(link).split("?")[0])  # the link leads somewhere
