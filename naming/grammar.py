@@ -111,6 +111,12 @@ _ACTION_OUTCOMES = frozenset(
 )  # fmt: skip
 
 
+# Verbs that name waiting; "for" or "until" after them introduces the awaited state. A name
+# that ends in one of _ENDINGS reports how the waiting went ("WaitForPodTimedOut").
+_WAITING_VERBS = frozenset({"wait", "poll"})
+_ENDINGS = frozenset({"fail", "succeed", "complete", "finish", "time", "expire", "abort", "end"})
+
+
 # Words that open a report of how an action ended: Kubernetes' "SuccessfulCreate",
 # "FailedMount". The rest of the name is the action.
 _OUTCOME_PREFIXES = frozenset({"successful", "unsuccessful", "failed", "failing"})
@@ -354,6 +360,13 @@ def _read_positions(words: list[str], dotted: bool) -> _Reading:
         info = infos[verb]
         opens_with_verb = head.base and verb - first >= 2  # a verb, its object, then this
         opening = _particle_end(words, first)
+        if (
+            words[first] in _WAITING_VERBS
+            and words[first + 1] in ("for", "until")
+            and info.lemma not in _ENDINGS
+        ):
+            # "WaitForPodScheduled": the past form is what to wait for, not what happened.
+            return _Reading(COMMAND, "imperative", first, opening, head.lemma, "base", first)
         if opens_with_verb and words[first] in _OBJECT_COMPLEMENT_VERBS:
             return _Reading(
                 COMMAND, "object_complement", first, opening, head.lemma, "base", first, verb
