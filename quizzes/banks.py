@@ -1,4 +1,4 @@
-"""Quiz banks: one TOML file per quiz in ``courseware/content/quizzes/<slug>.toml``.
+"""Quiz banks: one TOML file per quiz in ``quizzes/content/banks/<slug>.toml``.
 
 Pure Python, no Django. :func:`parse_bank` reads one file and reports every structural problem it
 finds (unknown type, missing field, duplicate id...) instead of stopping at the first, so the
@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-BANKS_DIR = Path(__file__).resolve().parent.parent / "courseware" / "content" / "quizzes"
+BANKS_DIR = Path(__file__).resolve().parent / "content" / "banks"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("event", "command")
 QUESTION_TYPES = ("classify", "rename", "choice", "truefalse", "predict", "order")

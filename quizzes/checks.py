@@ -1,6 +1,6 @@
 """`manage.py check` validates the quiz banks, so a wrong answer key fails CI, not a learner.
 
-Structure comes from the loader (quizzes.banks); truth from quizzes.grading.verify_question: the
+Structure comes from the loader (quizzes.banks); truth from quizzes.verify.verify_question: the
 naming checker must agree with every classify question and the engine must bear out exactly one
 choice of every predict question.
 """
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from quizzes.banks import BANKS_DIR, load_banks
-from quizzes.grading import verify_question
+from quizzes.verify import verify_question
 
 LESSON_FILE_RE = re.compile(r"^\d{2}-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 HINT = "See docs/quizzes.md."
@@ -62,8 +62,10 @@ def check_banks(*, banks_dir: Path, lessons_dir: Path) -> list[Error]:
 
 @register("content")
 def quiz_banks_check(app_configs=None, **kwargs) -> list[Error]:
-    content = Path(getattr(settings, "COURSE_CONTENT_DIR", None) or BANKS_DIR.parent)
+    from courseware.content import CONTENT_DIR
+
+    content = Path(getattr(settings, "COURSE_CONTENT_DIR", None) or CONTENT_DIR)
     return check_banks(
-        banks_dir=Path(getattr(settings, "QUIZ_BANKS_DIR", None) or content / "quizzes"),
+        banks_dir=Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR),
         lessons_dir=content / "lessons",
     )

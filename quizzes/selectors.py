@@ -11,8 +11,9 @@ from django.db.models import Count, Q
 
 from courseware.models import Learner
 from quizzes.banks import BANKS_DIR, Question, Quiz, load_banks
-from quizzes.grading import Presented, describe
+from quizzes.grading import describe
 from quizzes.models import Answer, Attempt
+from quizzes.presenting import Presented
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from courseware.models import Learner
 from courseware.services import learner_for_request
 from quizzes.banks import Question, Quiz
-from quizzes.grading import Graded, grade, parse_answer, present
+from quizzes.grading import Graded, grade, parse_answer
 from quizzes.models import Answer, Attempt
+from quizzes.presenting import present
 
 # The learner key, copied under our own name so that sign-in can find the attempts it owns.
 QUIZ_LEARNER_KEY = "quizzes_learner_key"

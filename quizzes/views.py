@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
-from quizzes.grading import Graded, InvalidAnswer, Presented, grade, present, right_answer
+from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
 from quizzes.models import Answer, Attempt
 from quizzes.naming import MAX_INPUT_CHARS, MAX_NAMES, check_names
+from quizzes.presenting import Presented, present
 from quizzes.selectors import (
     answers_by_question,
     attempt_for,

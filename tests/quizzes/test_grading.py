@@ -1,18 +1,10 @@
 import pytest
 
 from quizzes.banks import Choice, Generator, Question
-from quizzes.grading import (
-    InvalidAnswer,
-    generate,
-    grade,
-    holds,
-    parse_answer,
-    predict_outcomes,
-    predicted_answer,
-    present,
-    run_engine,
-    verify_question,
-)
+from quizzes.grading import InvalidAnswer, grade, parse_answer
+from quizzes.predictions import holds, predict_outcomes, predicted_answer, run_engine
+from quizzes.presenting import generate, present
+from quizzes.verify import verify_question
 
 
 def q(**fields):

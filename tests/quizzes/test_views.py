@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from quizzes.grading import present
+from quizzes.presenting import present
 from quizzes.models import Answer, Attempt
 from quizzes.selectors import learner_records
 
