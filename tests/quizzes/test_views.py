@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from quizzes.presenting import present
 from quizzes.models import Answer, Attempt
+from quizzes.presenting import present
 from quizzes.selectors import learner_records
 
 pytestmark = pytest.mark.django_db
