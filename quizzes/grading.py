@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from naming.grammar import MAX_LENGTH, InvalidName, classify, split_words, suggest_rename
-from quizzes.banks import KINDS, BankError, Question
+from quizzes.banks import KINDS, BankError, Choice, Question
 from quizzes.predictions import predicted_answer
 from quizzes.presenting import Presented, expected_kind
 
@@ -30,7 +30,8 @@ class Graded:
     response: str  # canonical form, as stored
     your_answer: str  # what the learner answered, in words
     right_answer: str
-    feedback: str = ""  # what the checker read, for rename answers
+    feedback: str = ""  # what the checker read, or what the chosen wrong choice says
+    misconceptions: tuple[str, ...] = ()  # catalogue ids the wrong answer points to
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,8 +68,26 @@ def parse_answer(presented: Presented, data: Mapping[str, Any]) -> str:
         if raw not in ("true", "false"):
             raise InvalidAnswer("The answer is either true or false.")
         return raw
-    if q.type in ("choice", "predict"):
+    if q.type in ("choice", "predict", "spotbug"):
         return str(_index(raw, len(q.choices)))
+    if q.type == "twotier":
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise InvalidAnswer("That reason is not one of the choices.")
+        if not raw or not reason:
+            raise InvalidAnswer("Pick an answer and the reason for it.")
+        return f"{_index(raw, len(q.choices))}:{_index(reason, len(q.reasons))}"
+    if q.type == "select":
+        # A form posts one `answer` field per ticked box; a plain mapping may hold a list.
+        values = data.getlist("answer") if hasattr(data, "getlist") else data.get("answer")
+        if isinstance(values, str):
+            values = [values]
+        if not values:
+            raise InvalidAnswer("Tick every answer that applies, at least one.")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise InvalidAnswer("That answer is not one of the choices.")
+        picked = sorted({_index(v, len(q.choices)) for v in values})
+        return ",".join(str(i) for i in picked)
     if q.type == "rename":
         text = (raw or "").strip()
         if not text:
@@ -161,8 +180,13 @@ def describe(presented: Presented, response: str) -> str:
     """A stored answer in words, for the results and the statistics."""
     q = presented.question
     try:
-        if q.type in ("choice", "predict"):
+        if q.type in ("choice", "predict", "spotbug"):
             return q.choices[int(response)].text
+        if q.type == "select":
+            return "; ".join(q.choices[int(i)].text for i in response.split(","))
+        if q.type == "twotier":
+            answer, reason = (int(part) for part in response.split(":"))
+            return f"{q.choices[answer].text}, because {_lower(q.reasons[reason].text)}"
         if q.type == "truefalse":
             return "True" if response == "true" else "False"
         if q.type == "classify":
@@ -180,8 +204,12 @@ def right_answer(presented: Presented) -> str:
         return expected_kind(presented).capitalize()
     if q.type == "truefalse":
         return "True" if q.answer else "False"
-    if q.type == "choice":
+    if q.type in ("choice", "spotbug"):
         return q.choices[q.answer].text
+    if q.type == "select":
+        return "; ".join(c.text for c in q.choices if c.correct)
+    if q.type == "twotier":
+        return f"{q.choices[q.answer].text}, because {_lower(q.reasons[q.reason].text)}"
     if q.type == "predict":
         return q.choices[predicted_answer(q)].text
     if q.type == "rename":
@@ -199,8 +227,12 @@ def grade(presented: Presented, response: str) -> Graded:
         correct = response == expected_kind(presented)
     elif q.type == "truefalse":
         correct = response == ("true" if q.answer else "false")
-    elif q.type == "choice":
+    elif q.type in ("choice", "spotbug"):
         correct = int(response) == q.answer
+    elif q.type == "select":
+        correct = {int(i) for i in response.split(",")} == q.right_choices
+    elif q.type == "twotier":
+        correct = response == f"{q.answer}:{q.reason}"
     elif q.type == "predict":
         correct = int(response) == predicted_answer(q)
     elif q.type == "rename":
@@ -209,13 +241,68 @@ def grade(presented: Presented, response: str) -> Graded:
         correct = response == ",".join(str(i) for i in range(len(q.items)))
     else:  # pragma: no cover - the bank loader refuses other types
         raise BankError(f"unknown question type {q.type!r}")
+    misconceptions: tuple[str, ...] = ()
+    if not correct:
+        wrong = wrong_picks(q, response)
+        if wrong:
+            feedback = " ".join(c.feedback for c in wrong if c.feedback) or feedback
+            misconceptions = tuple(dict.fromkeys(c.misconception for c in wrong if c.misconception))
+        elif q.misconception:
+            misconceptions = (q.misconception,)
+            feedback = q.feedback or feedback
+        elif q.feedback:
+            feedback = q.feedback
     return Graded(
         correct=correct,
         response=response,
         your_answer=describe(presented, response),
         right_answer=right_answer(presented),
         feedback=feedback,
+        misconceptions=misconceptions,
     )
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def wrong_picks(question: Question, response: str) -> list[Choice]:
+    """The wrong choices an answer picked (both tiers for two-tier), in bank order."""
+    q = question
+    try:
+        if q.type in ("choice", "spotbug"):
+            i = int(response)
+            return [q.choices[i]] if i != q.answer else []
+        if q.type == "predict":
+            i = int(response)
+            return [q.choices[i]] if i != predicted_answer(q) else []
+        if q.type == "select":
+            picked = {int(i) for i in response.split(",")}
+            return [c for i, c in enumerate(q.choices) if i in picked and not c.correct]
+        if q.type == "twotier":
+            answer, reason = (int(part) for part in response.split(":"))
+            picks = [q.choices[answer]] if answer != q.answer else []
+            return picks + ([q.reasons[reason]] if reason != q.reason else [])
+    except (ValueError, IndexError):
+        return []
+    return []
+
+
+def wrong_choices(question: Question) -> list[Choice]:
+    """Every choice that would be a wrong pick: what the bank owes a misconception for."""
+    q = question
+    if q.type == "select":
+        return [c for c in q.choices if not c.correct]
+    if q.type == "twotier":
+        return [c for i, c in enumerate(q.choices) if i != q.answer] + [
+            c for i, c in enumerate(q.reasons) if i != q.reason
+        ]
+    if q.type in ("choice", "spotbug"):
+        return [c for i, c in enumerate(q.choices) if i != q.answer]
+    if q.type == "predict":
+        right = q.answer if q.answer is not None else predicted_answer(q)
+        return [c for i, c in enumerate(q.choices) if i != right]
+    return []
 
 
 def score(graded: Iterable[Graded]) -> int:

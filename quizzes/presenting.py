@@ -24,6 +24,7 @@ class Presented:
     # For ``choice`` and ``predict``: bank indices in the order shown. Answers still name the
     # bank index, so stored answers and statistics mean the same whatever order was shown.
     choice_order: tuple[int, ...] = ()
+    reason_order: tuple[int, ...] = ()  # for ``twotier``: the second tier, shuffled the same way
 
     @property
     def prompt(self) -> str:
@@ -43,6 +44,11 @@ class Presented:
     def shown_choices(self) -> list[tuple[int, str]]:
         order = self.choice_order or range(len(self.question.choices))
         return [(i, self.question.choices[i].text) for i in order]
+
+    @property
+    def shown_reasons(self) -> list[tuple[int, str]]:
+        order = self.reason_order or range(len(self.question.reasons))
+        return [(i, self.question.reasons[i].text) for i in order]
 
 
 def _rng(seed: int, question: Question) -> random.Random:
@@ -89,10 +95,15 @@ def present(question: Question, seed: int) -> Presented:
         while len(order) > 1 and order == sorted(order):
             rng.shuffle(order)
         return Presented(question, order=tuple(order))
-    if question.type in ("choice", "predict"):
+    if question.type in ("choice", "predict", "select", "twotier"):
+        rng = _rng(seed, question)
         order = list(range(len(question.choices)))
-        _rng(seed, question).shuffle(order)
-        return Presented(question, name=question.name, choice_order=tuple(order))
+        rng.shuffle(order)
+        reasons = list(range(len(question.reasons)))
+        rng.shuffle(reasons)
+        return Presented(
+            question, name=question.name, choice_order=tuple(order), reason_order=tuple(reasons)
+        )
     return Presented(question, name=question.name)
 
 

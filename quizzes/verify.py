@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from naming.grammar import InvalidName, classify, suggest_rename
 from quizzes.banks import KINDS, BankError, Question
-from quizzes.grading import grade_rename
+from quizzes.grading import grade_rename, wrong_choices
 from quizzes.predictions import predicted_answer
 from quizzes.presenting import generated_name
 
@@ -101,3 +101,47 @@ def _verify_predict(question: Question, where: str, scenarios: set[str] | None) 
             f"{answer} ({question.choices[answer].text!r})."
         ]
     return []
+
+
+def misconception_problems(question: Question, known: set[str]) -> list[tuple[str, str]]:
+    """("unknown", ...) for a misconception id the catalogue lacks; ("feedback", ...) for a wrong
+    choice that names no misconception or says nothing of its own."""
+    where = f"question {question.id!r}"
+    problems = []
+    if question.misconception and question.misconception not in known:
+        problems.append(
+            ("unknown", f"{where}: the misconception {question.misconception!r} is not in the "
+             "catalogue.")
+        )  # fmt: skip
+    for choice in wrong_choices(question):
+        label = f"{where}, wrong choice {choice.text!r}"
+        if not choice.misconception:
+            problems.append(("feedback", f"{label}: name the `misconception` it stands for."))
+        elif choice.misconception not in known:
+            problems.append(
+                ("unknown", f"{label}: the misconception {choice.misconception!r} is not in "
+                 "the catalogue.")
+            )  # fmt: skip
+        if not choice.feedback:
+            problems.append(("feedback", f"{label}: give it `feedback` of its own."))
+    return problems
+
+
+def longest_right_share(questions) -> tuple[float, int]:
+    """How often the (single) right answer is strictly the longest choice, over the items with
+    one right choice among listed ones, and how many such items there are."""
+    longest = counted = 0
+    for q in questions:
+        if q.type not in ("choice", "twotier", "predict"):
+            continue
+        right = q.answer if q.type != "predict" or q.answer is not None else None
+        if right is None:
+            try:
+                right = predicted_answer(q)
+            except BankError:
+                continue
+        lengths = [len(c.text) for c in q.choices]
+        others = [n for i, n in enumerate(lengths) if i != right]
+        counted += 1
+        longest += lengths[right] > max(others)
+    return (longest / counted if counted else 0.0), counted
