@@ -53,6 +53,17 @@ def _index(raw: str | None, n: int) -> int:
 def parse_answer(presented: Presented, data: Mapping[str, Any]) -> str:
     """The canonical form of a submitted answer, or InvalidAnswer saying what to fix."""
     q = presented.question
+    if q.type == "select":
+        # A form posts one `answer` field per ticked box; a plain mapping may hold a list.
+        values = data.getlist("answer") if hasattr(data, "getlist") else data.get("answer")
+        if isinstance(values, str):
+            values = [values]
+        if not values:
+            raise InvalidAnswer("Tick every answer that applies, at least one.")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise InvalidAnswer("That answer is not one of the choices.")
+        picked = sorted({_index(v, len(q.choices)) for v in values})
+        return ",".join(str(i) for i in picked)
     raw = data.get("answer")
     if raw is not None and not isinstance(raw, str):
         raise InvalidAnswer("That answer is not one of the choices.")
@@ -77,17 +88,6 @@ def parse_answer(presented: Presented, data: Mapping[str, Any]) -> str:
         if not raw or not reason:
             raise InvalidAnswer("Pick an answer and the reason for it.")
         return f"{_index(raw, len(q.choices))}:{_index(reason, len(q.reasons))}"
-    if q.type == "select":
-        # A form posts one `answer` field per ticked box; a plain mapping may hold a list.
-        values = data.getlist("answer") if hasattr(data, "getlist") else data.get("answer")
-        if isinstance(values, str):
-            values = [values]
-        if not values:
-            raise InvalidAnswer("Tick every answer that applies, at least one.")
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise InvalidAnswer("That answer is not one of the choices.")
-        picked = sorted({_index(v, len(q.choices)) for v in values})
-        return ",".join(str(i) for i in picked)
     if q.type == "rename":
         text = (raw or "").strip()
         if not text:

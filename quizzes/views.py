@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
 from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
+from quizzes.misconceptions import load_catalogue
 from quizzes.models import Answer, Attempt
 from quizzes.naming import MAX_INPUT_CHARS, MAX_NAMES, check_names
 from quizzes.presenting import Presented, present
@@ -39,6 +40,9 @@ TYPE_LABELS = {
     "classify": "Event or command?",
     "rename": "Fix the name",
     "choice": "Pick the design",
+    "select": "Tick all that apply",
+    "twotier": "Answer, then the reason",
+    "spotbug": "Spot the bug",
     "truefalse": "True or false",
     "predict": "Predict the outcome",
     "order": "Put in order",
@@ -164,6 +168,14 @@ class QuestionItem:
         return range(1, len(self.question.items) + 1)
 
     @property
+    def misconceptions(self) -> list:
+        """The catalogue entries the wrong answer points to, for the feedback's links."""
+        if self.graded is None or self.graded.correct:
+            return []
+        known = load_catalogue().by_id
+        return [known[m] for m in self.graded.misconceptions if m in known]
+
+    @property
     def right_answer(self) -> str:
         if self.graded is not None:
             return self.graded.right_answer
@@ -185,6 +197,7 @@ def _graded(presented: Presented, answer: Answer) -> Graded | None:
         your_answer=graded.your_answer,
         right_answer=graded.right_answer,
         feedback=graded.feedback,
+        misconceptions=graded.misconceptions,
     )
 
 
