@@ -59,3 +59,30 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}: {'right' if self.correct else 'wrong'}"
+
+
+class ReviewAnswer(models.Model):
+    """One answer given in a review session; the schedule is folded from these and the
+    quiz and lesson-check answers (quizzes.review)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    session_key = models.CharField(max_length=64, blank=True, default="")
+    source = models.CharField(max_length=120, help_text='"quiz:<slug>" or "lesson:<slug>".')
+    question_id = models.SlugField(max_length=100)
+    response = models.CharField(max_length=400)
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=ONE_LEARNER, name="reviewanswer_one_learner")
+        ]
+        indexes = [
+            models.Index(fields=["user", "answered_at"]),
+            models.Index(fields=["session_key", "answered_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.question_id}: {'right' if self.correct else 'wrong'}"

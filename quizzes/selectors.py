@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Q
 
 from courseware.models import Learner
-from quizzes.banks import BANKS_DIR, Question, Quiz, load_banks
+from quizzes.banks import BANKS_DIR, Choice, Question, Quiz, load_banks
 from quizzes.grading import describe
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.presenting import Presented
+from quizzes.review import Key, Outcome, due_cards, fold, interleave
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,108 @@ def question_statistics(*, quizzes: tuple[Quiz, ...], top: int = 3) -> list[Ques
                 )
             )
     return stats
+
+
+# Spaced review ------------------------------------------------------------------------------
+
+REVIEW_SESSION_SIZE = 10
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    key: Key
+    question: Question
+    lesson: str
+
+    @property
+    def kind(self) -> str:
+        return self.key[0].split(":", 1)[0]
+
+    @property
+    def source_slug(self) -> str:
+        return self.key[0].split(":", 1)[1]
+
+
+def _lesson_check_question(slug: str, check) -> Question:
+    """A lesson's check-yourself question in the bank's terms, so review grades it the same
+    way; the lesson's per-choice hints become each wrong choice's feedback."""
+    return Question(
+        id=check.id,
+        type="choice",
+        prompt=check.prompt,
+        explanation=check.explanation,
+        lesson=slug,
+        answer=check.answer,
+        choices=tuple(
+            Choice(text=text, feedback=check.hint_for(i)) for i, text in enumerate(check.choices)
+        ),
+    )
+
+
+def review_items() -> dict[Key, ReviewItem]:
+    """Everything that can come up in review: every bank question and every lesson check."""
+    directory = Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR)
+    items: dict[Key, ReviewItem] = {}
+    for quiz in load_banks(directory).quizzes:
+        for question in quiz.questions:
+            key = (f"quiz:{quiz.slug}", question.id)
+            items[key] = ReviewItem(key, question, quiz.lesson_for(question))
+    try:
+        from courseware.content import load_course
+
+        lessons = load_course().lessons
+    except Exception:  # a broken lesson is the lessons check's to report; review goes on
+        lessons = ()
+    for lesson in lessons:
+        for check in lesson.checks:
+            key = (f"lesson:{lesson.slug}", check.id)
+            items[key] = ReviewItem(key, _lesson_check_question(lesson.slug, check), lesson.slug)
+    return items
+
+
+def review_outcomes(*, learner: Learner) -> list[Outcome]:
+    """Every answer the learner gave that the schedule is folded from."""
+    from courseware.models import CheckAnswer
+
+    outcomes = [
+        Outcome((f"quiz:{slug}", qid), at, correct, "quiz")
+        for slug, qid, at, correct in Answer.objects.filter(
+            **{f"attempt__{k}": v for k, v in learner.lookup.items()}
+        ).values_list("attempt__quiz_slug", "question_id", "answered_at", "correct")
+    ]
+    outcomes += [
+        Outcome((f"lesson:{slug}", qid), at, correct, "lesson")
+        for slug, qid, at, correct in CheckAnswer.objects.filter(**learner.lookup).values_list(
+            "lesson_slug", "question_id", "answered_at", "correct"
+        )
+    ]
+    outcomes += [
+        Outcome((source, qid), at, correct, "review")
+        for source, qid, at, correct in ReviewAnswer.objects.filter(**learner.lookup).values_list(
+            "source", "question_id", "answered_at", "correct"
+        )
+    ]
+    return outcomes
+
+
+def review_schedule(*, learner: Learner | None, items: dict[Key, ReviewItem] | None = None):
+    """The learner's cards for items that still exist (a question removed from the bank
+    leaves review with it)."""
+    if learner is None:
+        return {}
+    items = review_items() if items is None else items
+    lessons = {key: item.lesson for key, item in items.items()}
+    cards = fold(review_outcomes(learner=learner), lessons)
+    return {key: card for key, card in cards.items() if key in items}
+
+
+def review_due(*, learner: Learner | None, now: datetime) -> list[ReviewItem]:
+    """A review session: due items, lessons interleaved, at most REVIEW_SESSION_SIZE."""
+    items = review_items()
+    cards = review_schedule(learner=learner, items=items)
+    session = interleave(due_cards(cards.values(), now), REVIEW_SESSION_SIZE)
+    return [items[card.key] for card in session]
+
+
+def review_due_count(*, learner: Learner | None, now: datetime) -> int:
+    return len(due_cards(review_schedule(learner=learner).values(), now))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+import zlib
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from courseware.models import Learner
 from courseware.services import learner_for_request
 from quizzes.banks import Question, Quiz
 from quizzes.grading import Graded, grade, parse_answer
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.presenting import present
 
 # The learner key, copied under our own name so that sign-in can find the attempts it owns.
@@ -93,11 +94,42 @@ def answer_record(
     return answer, graded
 
 
+def review_seed(*, learner: Learner | None, key: tuple[str, str], answered: int) -> int:
+    """The order a review shows an item in: fixed for one showing, new at the next one."""
+    identity = learner.identity if learner is not None else "nobody"
+    return zlib.crc32(f"{identity}:{key[0]}:{key[1]}:{answered}".encode())
+
+
+def review_answer_record(*, learner: Learner, item, data, now=None) -> tuple[ReviewAnswer, Graded]:
+    """Read, grade and keep one review answer; InvalidAnswer (nothing stored) for a bad one."""
+    answered = ReviewAnswer.objects.filter(
+        **learner.lookup, source=item.key[0], question_id=item.key[1]
+    ).count()
+    presented = present(
+        item.question, review_seed(learner=learner, key=item.key, answered=answered)
+    )
+    response = parse_answer(presented, data)
+    graded = grade(presented, response)
+    answer = ReviewAnswer.objects.create(
+        **learner.fields,
+        source=item.key[0],
+        question_id=item.key[1],
+        response=response,
+        correct=graded.correct,
+        answered_at=now or timezone.now(),
+    )
+    return answer, graded
+
+
 @transaction.atomic
 def attempts_merge_session_into_user(*, session_key: str, user) -> int:
-    """Moves an anonymous visitor's attempts onto the user who just signed in."""
+    """Moves an anonymous visitor's attempts (and review answers) onto the user who just
+    signed in."""
     if not session_key:
         return 0
+    ReviewAnswer.objects.filter(user__isnull=True, session_key=session_key).update(
+        user=user, session_key=""
+    )
     return Attempt.objects.filter(user__isnull=True, session_key=session_key).update(
         user=user, session_key=""
     )

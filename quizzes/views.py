@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
 from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
 from quizzes.misconceptions import load_catalogue
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.naming import MAX_INPUT_CHARS, MAX_NAMES, check_names
 from quizzes.presenting import Presented, present
 from quizzes.selectors import (
@@ -27,6 +29,9 @@ from quizzes.selectors import (
     attempt_for,
     learner_records,
     question_statistics,
+    review_due,
+    review_due_count,
+    review_items,
 )
 from quizzes.services import (
     QuizError,
@@ -34,6 +39,8 @@ from quizzes.services import (
     attempt_start,
     learner_for,
     parse_token,
+    review_answer_record,
+    review_seed,
 )
 
 TYPE_LABELS = {
@@ -154,6 +161,8 @@ class QuestionItem:
     lesson: str = ""
     lesson_title: str = ""
     response: str = ""  # a refused answer, to show back in the form
+    action: str = ""  # where a review item's form posts
+    anchor: str = ""  # the section's id on a review page
 
     @property
     def question(self):
@@ -303,3 +312,90 @@ def stats_page(request):
     stats = question_statistics(quizzes=banks.quizzes)
     by_quiz = [(quiz, [s for s in stats if s.quiz.slug == quiz.slug]) for quiz in banks.quizzes]
     return render(request, "quizzes/stats.html", {"by_quiz": by_quiz})
+
+
+# --------------------------------------------------------------------------------------------
+# Spaced review
+
+
+def _review_item(learner, item, number, counts, titles, graded=None, **extra) -> QuestionItem:
+    seed = review_seed(learner=learner, key=item.key, answered=counts.get(item.key, 0))
+    return QuestionItem(
+        number=number,
+        presented=present(item.question, seed),
+        graded=graded,
+        lesson=item.lesson,
+        lesson_title=titles.get(item.lesson, ""),
+        action=reverse("quiz-review-answer", args=[item.kind, item.source_slug, item.question.id]),
+        anchor=f"r-{item.kind}-{item.source_slug}-{item.question.id}",
+        **extra,
+    )
+
+
+def _review_counts(learner) -> dict:
+    if learner is None:
+        return {}
+    rows = (
+        ReviewAnswer.objects.filter(**learner.lookup)
+        .values_list("source", "question_id")
+        .annotate(n=Count("id"))
+    )
+    return {(source, qid): n for source, qid, n in rows}
+
+
+def _review_context(learner, replace: QuestionItem | None = None) -> dict:
+    now = timezone.now()
+    due = review_due(learner=learner, now=now)
+    counts = _review_counts(learner)
+    titles = _lesson_titles()
+    items = [_review_item(learner, item, n, counts, titles) for n, item in enumerate(due, 1)]
+    if replace is not None:
+        items = [i for i in items if i.anchor != replace.anchor]
+        items.insert(0, replace)
+    return {
+        "items": items,
+        "due": review_due_count(learner=learner, now=now),
+        "lessons": len({i.lesson for i in items}),
+    }
+
+
+@require_safe
+def review_page(request):
+    learner = learner_for(request, create=False)
+    return render(request, "quizzes/review.html", _review_context(learner))
+
+
+@require_POST
+def review_answer(request, kind, source, question_id):
+    learner = learner_for(request, create=False)
+    key = (f"{kind}:{source}", question_id)
+    item = review_items().get(key) if kind in ("quiz", "lesson") else None
+    if item is None:
+        raise Http404("Nothing to review under that name.")
+    due_keys = {i.key for i in review_due(learner=learner, now=timezone.now())}
+    counts = _review_counts(learner)
+    titles = _lesson_titles()
+    status = 200
+    if key not in due_keys:
+        # Answered already (a second submit) or never missed: nothing to schedule.
+        shown = _review_item(
+            learner, item, 1, counts, titles,
+            error="This question is not due for review now; the review page lists what is.",
+        )  # fmt: skip
+        status = 409
+    else:
+        try:
+            _, graded = review_answer_record(learner=learner, item=item, data=request.POST)
+            shown = _review_item(learner, item, 1, counts, titles, graded=graded)
+        except InvalidAnswer as exc:
+            raw = request.POST.get("answer", "")
+            shown = _review_item(
+                learner, item, 1, counts, titles, error=str(exc),
+                response=raw[:200] if isinstance(raw, str) else "",
+            )  # fmt: skip
+            status = 400
+    if is_partial(request):
+        context = {"item": shown, "fresh": True, "due": review_due_count(
+            learner=learner, now=timezone.now())}  # fmt: skip
+        return render(request, "quizzes/review.html#item", context, status=status)
+    return render(request, "quizzes/review.html", _review_context(learner, shown), status=status)
