@@ -29,6 +29,11 @@ class Attempt(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    questions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For the final: the questions drawn for it, as quiz--question keys.",
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=ONE_LEARNER, name="attempt_one_learner")]

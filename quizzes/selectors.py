@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from courseware.models import Learner
-from quizzes.banks import BANKS_DIR, Choice, Question, Quiz, load_banks
-from quizzes.grading import describe
+from quizzes.banks import BANKS_DIR, BankError, Choice, Question, Quiz, load_banks
+from quizzes.final import FINAL_SLUG, Candidate, final_key, split_key
+from quizzes.grading import describe, wrong_choices, wrong_picks
 from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.presenting import Presented
 from quizzes.review import Key, Outcome, due_cards, fold, interleave
@@ -233,3 +234,84 @@ def review_due(*, learner: Learner | None, now: datetime) -> list[ReviewItem]:
 
 def review_due_count(*, learner: Learner | None, now: datetime) -> int:
     return len(due_cards(review_schedule(learner=learner).values(), now))
+
+
+# The final ----------------------------------------------------------------------------------
+
+
+def question_misconceptions(question: Question) -> frozenset[str]:
+    """Every belief a wrong answer to this question can show."""
+    try:
+        wrong = wrong_choices(question)
+    except BankError:
+        wrong = []
+    found = {c.misconception for c in wrong if c.misconception}
+    if question.misconception:
+        found.add(question.misconception)
+    return frozenset(found)
+
+
+def _answer_evidence(question: Question, response: str, correct: bool) -> list[tuple[str, bool]]:
+    if correct:
+        return [(m, False) for m in question_misconceptions(question)]
+    picks = wrong_picks(question, response)
+    held = {c.misconception for c in picks if c.misconception}
+    if not picks and question.misconception:
+        held.add(question.misconception)
+    return [(m, True) for m in held]
+
+
+def misconception_evidence(*, learner: Learner | None) -> list[tuple[str, bool]]:
+    """(misconception, held) pairs from every quiz, final and review answer of the learner."""
+    if learner is None:
+        return []
+    items = review_items()
+    evidence: list[tuple[str, bool]] = []
+    rows = Answer.objects.filter(
+        **{f"attempt__{k}": v for k, v in learner.lookup.items()}
+    ).values_list("attempt__quiz_slug", "question_id", "response", "correct")
+    for slug, qid, response, correct in rows:
+        if slug == FINAL_SLUG:
+            slug, qid = split_key(qid)
+        item = items.get((f"quiz:{slug}", qid))
+        if item is not None:
+            evidence += _answer_evidence(item.question, response, correct)
+    for source, qid, response, correct in ReviewAnswer.objects.filter(**learner.lookup).values_list(
+        "source", "question_id", "response", "correct"
+    ):
+        item = items.get((source, qid))
+        if item is not None:
+            evidence += _answer_evidence(item.question, response, correct)
+    return evidence
+
+
+def final_candidates() -> list[Candidate]:
+    directory = Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR)
+    return [
+        Candidate(final_key(quiz.slug, q.id), quiz.lesson_for(q), question_misconceptions(q))
+        for quiz in load_banks(directory).quizzes
+        for q in quiz.questions
+    ]
+
+
+def final_quiz(keys: list[str] | tuple[str, ...]) -> Quiz:
+    """The final as a quiz of its own: the drawn questions under their final keys."""
+    directory = Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR)
+    by_slug = load_banks(directory).by_slug
+    questions = []
+    for key in keys:
+        slug, qid = split_key(key)
+        quiz = by_slug.get(slug)
+        question = quiz.question(qid) if quiz else None
+        if question is not None:  # a question since removed from the bank drops out
+            questions.append(replace(question, id=key, lesson=quiz.lesson_for(question)))
+    return Quiz(
+        slug=FINAL_SLUG,
+        title="The final",
+        summary=(
+            "Twenty questions from the whole course, more of them about the ideas you have "
+            "found hardest. Four in five right passes."
+        ),
+        lessons=(),
+        questions=tuple(questions),
+    )

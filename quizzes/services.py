@@ -12,9 +12,11 @@ from django.utils import timezone
 from courseware.models import Learner
 from courseware.services import learner_for_request
 from quizzes.banks import Question, Quiz
+from quizzes.final import FINAL_SLUG, draw, weakness
 from quizzes.grading import Graded, grade, parse_answer
 from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.presenting import present
+from quizzes.selectors import final_candidates, misconception_evidence
 
 # The learner key, copied under our own name so that sign-in can find the attempts it owns.
 QUIZ_LEARNER_KEY = "quizzes_learner_key"
@@ -54,12 +56,18 @@ def attempt_start(*, learner: Learner, quiz: Quiz, token: uuid.UUID) -> Attempt:
         ) != (learner.user_id, learner.session_key):
             raise QuizError("That form belongs to another attempt; start again from the quiz page.")
         return existing
+    seed = secrets.randbelow(2**31)
+    questions = []
+    if quiz.slug == FINAL_SLUG:
+        weak = weakness(misconception_evidence(learner=learner))
+        questions = draw(final_candidates(), weak, seed=seed)
     return Attempt.objects.create(
         **learner.fields,
         quiz_slug=quiz.slug,
-        seed=secrets.randbelow(2**31),
+        seed=seed,
         token=token,
         started_at=timezone.now(),
+        questions=questions,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
+from quizzes.final import FINAL_SIZE, FINAL_SLUG, PASS_SHARE, passed
 from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
 from quizzes.misconceptions import load_catalogue
 from quizzes.models import Answer, Attempt, ReviewAnswer
@@ -27,6 +28,7 @@ from quizzes.presenting import Presented, present
 from quizzes.selectors import (
     answers_by_question,
     attempt_for,
+    final_quiz,
     learner_records,
     question_statistics,
     review_due,
@@ -68,6 +70,9 @@ def _banks():
 
 
 def _quiz_or_404(slug: str) -> Quiz:
+    if slug == FINAL_SLUG:
+        # The final's questions are drawn per attempt; this is its name and summary.
+        return final_quiz(())
     quiz = _banks().by_slug.get(slug)
     if quiz is None:
         raise Http404(f"No quiz is called {slug!r}.")
@@ -135,7 +140,22 @@ def _detail(request, quiz: Quiz, *, error: str = "", status: int = 200):
 
 @require_safe
 def quiz_detail(request, slug):
+    if slug == FINAL_SLUG:
+        return _final_detail(request)
     return _detail(request, _quiz_or_404(slug))
+
+
+def _final_detail(request, *, error: str = "", status: int = 200):
+    records = learner_records(learner=learner_for(request, create=False))
+    context = {
+        "quiz": final_quiz(()),
+        "record": records.get(FINAL_SLUG),
+        "token": uuid.uuid4(),
+        "error": error,
+        "size": FINAL_SIZE,
+        "pass_share": round(PASS_SHARE * 100),
+    }
+    return render(request, "quizzes/final.html", context, status=status)
 
 
 @require_POST
@@ -146,6 +166,8 @@ def quiz_start(request, slug):
         learner = learner_for(request, create=True)
         attempt = attempt_start(learner=learner, quiz=quiz, token=token)
     except QuizError as exc:
+        if quiz.slug == FINAL_SLUG:
+            return _final_detail(request, error=str(exc), status=400)
         return _detail(request, quiz, error=str(exc), status=400)
     return redirect("quiz-attempt", slug=quiz.slug, pk=attempt.pk)
 
@@ -230,6 +252,14 @@ def _attempt_or_404(request, quiz: Quiz, pk: int) -> Attempt:
     return attempt
 
 
+def _quiz_and_attempt(request, slug: str, pk: int) -> tuple[Quiz, Attempt]:
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(request, quiz, pk)
+    if quiz.slug == FINAL_SLUG:
+        quiz = final_quiz(attempt.questions)
+    return quiz, attempt
+
+
 def _attempt_context(quiz: Quiz, attempt: Attempt, replace: QuestionItem | None = None) -> dict:
     answers = answers_by_question(attempt)
     titles = _lesson_titles()
@@ -251,15 +281,13 @@ def _attempt_context(quiz: Quiz, attempt: Attempt, replace: QuestionItem | None 
 
 @require_safe
 def attempt_page(request, slug, pk):
-    quiz = _quiz_or_404(slug)
-    attempt = _attempt_or_404(request, quiz, pk)
+    quiz, attempt = _quiz_and_attempt(request, slug, pk)
     return render(request, "quizzes/attempt.html", _attempt_context(quiz, attempt))
 
 
 @require_POST
 def attempt_answer(request, slug, pk, question_id):
-    quiz = _quiz_or_404(slug)
-    attempt = _attempt_or_404(request, quiz, pk)
+    quiz, attempt = _quiz_and_attempt(request, slug, pk)
     question = quiz.question(question_id)
     if question is None:
         raise Http404(f"The quiz has no question {question_id!r}.")
@@ -295,11 +323,19 @@ def attempt_answer(request, slug, pk, question_id):
 
 @require_safe
 def attempt_results(request, slug, pk):
-    quiz = _quiz_or_404(slug)
-    attempt = _attempt_or_404(request, quiz, pk)
+    quiz, attempt = _quiz_and_attempt(request, slug, pk)
     context = _attempt_context(quiz, attempt)
     context["token"] = uuid.uuid4()
     context["missed"] = [i for i in context["items"] if not (i.graded and i.graded.correct)]
+    if quiz.slug == FINAL_SLUG:
+        held = {}
+        for item in context["missed"]:
+            for misconception in item.misconceptions:
+                held.setdefault(misconception.id, misconception)
+        context["final"] = True
+        context["passed"] = passed(context["right"], context["total"])
+        titles = _lesson_titles()
+        context["held"] = [(m, titles.get(m.lesson, m.lesson)) for m in held.values()]
     return render(request, "quizzes/results.html", context)
 
 
