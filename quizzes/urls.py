@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.quiz_list, name="quiz-list"),
     path("stats/", views.stats_page, name="quiz-stats"),
     path("review/", views.review_page, name="quiz-review"),
+    path("final/record/", views.completion_page, name="quiz-completion"),
     path(
         "review/<slug:kind>/<slug:source>/<slug:question_id>/",
         views.review_answer,

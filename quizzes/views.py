@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
-from quizzes.final import FINAL_SIZE, FINAL_SLUG, PASS_SHARE, passed
+from quizzes.final import FINAL_SIZE, FINAL_SLUG, PASS_SHARE, passed, weakness
 from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
 from quizzes.misconceptions import load_catalogue
 from quizzes.models import Answer, Attempt, ReviewAnswer
@@ -30,6 +30,7 @@ from quizzes.selectors import (
     attempt_for,
     final_quiz,
     learner_records,
+    misconception_evidence,
     question_statistics,
     review_due,
     review_due_count,
@@ -435,3 +436,53 @@ def review_answer(request, kind, source, question_id):
             learner=learner, now=timezone.now())}  # fmt: skip
         return render(request, "quizzes/review.html#item", context, status=status)
     return render(request, "quizzes/review.html", _review_context(learner, shown), status=status)
+
+
+# --------------------------------------------------------------------------------------------
+# The course record: a printable page once the final is passed
+
+MAX_NAME_CHARS = 80
+
+
+def _passed_final(learner):
+    if learner is None:
+        return None
+    attempts = (
+        Attempt.objects.filter(**learner.lookup, quiz_slug=FINAL_SLUG, finished_at__isnull=False)
+        .annotate(right=Count("answers", filter=Q(answers__correct=True)))
+        .order_by("-finished_at")
+    )
+    return next((a for a in attempts if passed(a.right, len(a.questions))), None)
+
+
+@require_safe
+def completion_page(request):
+    learner = learner_for(request, create=False)
+    attempt = _passed_final(learner)
+    if attempt is None:
+        return render(request, "quizzes/completion.html", {"attempt": None}, status=404)
+    error = ""
+    if request.user.is_authenticated:
+        name = request.user.get_full_name() or request.user.get_username()
+    else:
+        raw = request.GET.get("name", "")
+        name = " ".join(raw.split())
+        if len(name) > MAX_NAME_CHARS or any(not ch.isprintable() for ch in name):
+            error = f"A name here is printable text of at most {MAX_NAME_CHARS} characters."
+            name = ""
+    weak = weakness(misconception_evidence(learner=learner))
+    catalogue = load_catalogue().by_id
+    mastered = [catalogue[m] for m, share in sorted(weak.items()) if share < 0.5 and m in catalogue]
+    titles = _lesson_titles()
+    context = {
+        "attempt": attempt,
+        "name": name,
+        "error": error,
+        "anonymous": not request.user.is_authenticated,
+        "max_name": MAX_NAME_CHARS,
+        "mastered": mastered,
+        "lessons": list(titles.values()),
+        "score": attempt.right,
+        "total": len(attempt.questions),
+    }
+    return render(request, "quizzes/completion.html", context, status=400 if error else 200)

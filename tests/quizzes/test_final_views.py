@@ -72,9 +72,12 @@ def take_final(client, answer):
         question = banks[slug].question(qid)
         data = answer(question)
         if data is None:  # a generated name: read it off the page like a learner would
+            from dataclasses import replace
+
             from quizzes.presenting import present
 
-            name = present(question, attempt.seed).name
+            # The final shows the question under its final key, which seeds the name drawn.
+            name = present(replace(question, id=key), attempt.seed).name
             from naming import classify
 
             data = {"answer": classify(name).kind}
@@ -100,17 +103,25 @@ def test_a_newcomer_fails_and_is_told_which_beliefs_to_revisit(client):
 
 
 def test_the_next_final_leans_on_what_the_newcomer_got_wrong(client):
+    from courseware.models import Learner
+    from quizzes.final import draw, weakness
+    from quizzes.selectors import final_candidates, misconception_evidence
+
     take_final(client, wrong_data)
-    first = Attempt.objects.get(quiz_slug="final")
-    held_before = set(first.questions)
-    counts = []
-    for _ in range(5):
-        client.post("/quizzes/final/start/", {"token": str(uuid.uuid4())})
-        latest = Attempt.objects.filter(quiz_slug="final").latest("pk")
-        counts.append(len(held_before & set(latest.questions)))
-    # Missed questions carry held beliefs, so more of them (or their siblings) come back than
-    # the quarter an even draw of 20 from about 90 would give.
-    assert sum(counts) / len(counts) > FINAL_SIZE * 20 / 92
+    attempt = Attempt.objects.get(quiz_slug="final")
+    learner = Learner(session_key=attempt.session_key)
+    weak = weakness(misconception_evidence(learner=learner))
+    assert max(weak.values()) > 0.5
+    candidates = final_candidates()
+    by_key = {c.key: c for c in candidates}
+
+    def mean_weakness(weights):
+        """How weak, on this learner's evidence, the drawn items' beliefs are on average."""
+        drawn = [by_key[k] for seed in range(100) for k in draw(candidates, weights, seed=seed)]
+        worst = [max((weak.get(m, 0.5) for m in c.misconceptions), default=0.5) for c in drawn]
+        return sum(worst) / len(worst)
+
+    assert mean_weakness(weak) > mean_weakness({})
 
 
 def test_someone_elses_final_is_not_found(client):
@@ -121,3 +132,36 @@ def test_someone_elses_final_is_not_found(client):
     assert Client().get(f"/quizzes/final/attempts/{attempt.pk}/").status_code == 404
     assert client.get(f"/quizzes/final/attempts/{attempt.pk}/").status_code == 200
     assert client.get("/quizzes/final/").status_code == 200
+
+
+def test_the_course_record_is_for_those_who_passed(client, django_user_model):
+    assert client.get("/quizzes/final/record/").status_code == 404
+    take_final(client, wrong_data)
+    assert client.get("/quizzes/final/record/").status_code == 404
+    _, html = take_final(client, right_data)
+    assert 'href="/quizzes/final/record/"' in html
+    page = client.get("/quizzes/final/record/?name=Ada+Lovelace")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<h1 id="record-title">Ada Lovelace</h1>' in text
+    assert f"{FINAL_SIZE} of {FINAL_SIZE} questions right" in text
+    assert "The grammatical test" in text
+
+
+@pytest.mark.parametrize("name", ["x" * 81, "Ada\u200b"])
+def test_a_bad_name_is_refused_with_a_sentence(client, name):
+    take_final(client, right_data)
+    response = client.get("/quizzes/final/record/", {"name": name})
+    assert response.status_code == 400
+    assert "printable text of at most 80 characters" in response.content.decode()
+
+
+def test_a_signed_in_learner_gets_their_own_name(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "grace", password="a-long-passphrase-42", first_name="Grace", last_name="Hopper"
+    )
+    client.force_login(user)
+    take_final(client, right_data)
+    html = client.get("/quizzes/final/record/?name=Someone+Else").content.decode()
+    assert "Grace Hopper" in html
+    assert "Someone Else" not in html
