@@ -1,3 +1,4 @@
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -198,4 +199,65 @@ class TestSpacedReview:
         assert page.locator("#review-count").inner_text() == "Nothing left to review now."
         screenshot(page, "review-answered")
         assert_accessible(page)
+        page.watch.assert_clean()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+class TestFinal:
+    def test_take_the_final_miss_one_and_read_the_beliefs_still_held(
+        self, page, assert_accessible, screenshot
+    ):
+        page.goto("/quizzes/")
+        page.get_by_role("link", name="The final").click()
+        page.get_by_role("button", name="Take the final").click()
+        page.wait_for_url("**/quizzes/final/attempts/*/")
+        assert page.locator("section.question").count() == 20
+        choice = page.locator("section.question:has(input[type=radio][value='0'])").first
+        question_id = choice.get_attribute("id")
+        assert_accessible(page)
+        # Answer every radio question of this shape with the bank's first choice: some are
+        # wrong, which is what a newcomer's final looks like.
+        choice.locator("input[type=radio]").first.check()
+        choice.get_by_role("button", name="Check my answer").click()
+        page.locator(f"#{question_id} .feedback").wait_for()
+        page.get_by_role("link", name="See your results").click()
+        page.wait_for_url("**/results/")
+        assert "Not passed yet." in page.locator(".score").inner_text()
+        screenshot(page, "final-results")
+        assert_accessible(page)
+        page.watch.assert_clean()
+
+    def test_the_course_record_prints_on_one_page(
+        self, page, django_db_blocker, assert_accessible, screenshot
+    ):
+        from quizzes.models import Answer, Attempt
+
+        page.goto("/quizzes/final/")
+        page.get_by_role("button", name="Take the final").click()
+        page.wait_for_url("**/quizzes/final/attempts/*/")
+        pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+        def pass_it():
+            # The page-by-page way to a pass is the view tests'; here only the print matters.
+            attempt = Attempt.objects.get(pk=pk)
+            now = timezone.now()
+            Answer.objects.bulk_create(
+                Answer(attempt=attempt, question_id=k, response="0", correct=True, answered_at=now)
+                for k in attempt.questions
+            )
+            Attempt.objects.filter(pk=pk).update(finished_at=now)
+
+        with django_db_blocker.unblock():
+            in_a_thread(pass_it)
+        page.goto("/quizzes/final/record/")
+        page.get_by_label("The name to print").fill("Ada Lovelace")
+        page.get_by_role("button", name="Put it on the record").click()
+        assert page.locator("#record-title").inner_text() == "Ada Lovelace"
+        screenshot(page, "course-record")
+        assert_accessible(page)
+        page.emulate_media(media="print")
+        assert pdf_pages(page.pdf(format="A4", print_background=True)) == 1
         page.watch.assert_clean()
