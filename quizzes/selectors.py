@@ -14,9 +14,11 @@ from courseware.models import Learner
 from quizzes.banks import BANKS_DIR, BankError, Choice, Question, Quiz, load_banks
 from quizzes.final import FINAL_SLUG, Candidate, final_key, split_key
 from quizzes.grading import describe, wrong_choices, wrong_picks
+from quizzes.misconceptions import Misconception, load_catalogue
 from quizzes.models import Answer, Attempt, ReviewAnswer
 from quizzes.presenting import Presented
 from quizzes.review import Key, Outcome, due_cards, fold, interleave
+from quizzes.statistics import discrimination, is_poor
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,11 @@ class QuestionStats:
     attempts: int
     correct: int
     wrong_answers: tuple[tuple[str, int], ...]  # most common first
+    discrimination: float | None = None  # upper-lower index, None with too few learners
+
+    @property
+    def discriminates_poorly(self) -> bool:
+        return is_poor(self.discrimination)
 
     @property
     def percent_correct(self) -> int | None:
@@ -108,6 +115,7 @@ def question_statistics(*, quizzes: tuple[Quiz, ...], top: int = 3) -> list[Ques
         .annotate(n=Count("id"))
     ):
         wrong[(row["attempt__quiz_slug"], row["question_id"])][row["response"]] += row["n"]
+    indices = _discrimination_by_item()
     stats = []
     for quiz in quizzes:
         for question in quiz.questions:
@@ -126,6 +134,7 @@ def question_statistics(*, quizzes: tuple[Quiz, ...], top: int = 3) -> list[Ques
                     attempts=row.get("n", 0),
                     correct=row.get("right", 0),
                     wrong_answers=common,
+                    discrimination=indices.get(key),
                 )
             )
     return stats
@@ -315,3 +324,60 @@ def final_quiz(keys: list[str] | tuple[str, ...]) -> Quiz:
         lessons=(),
         questions=tuple(questions),
     )
+
+
+# Staff statistics beyond one question ------------------------------------------------------
+
+
+def _answer_rows():
+    """Every answer as (learner, quiz slug, question id, response, correct), the final's under
+    the bank question they came from."""
+    rows = Answer.objects.values_list(
+        "attempt__user_id", "attempt__session_key", "attempt__quiz_slug", "question_id",
+        "response", "correct",
+    )  # fmt: skip
+    for user_id, session_key, slug, qid, response, correct in rows.iterator():
+        if slug == FINAL_SLUG:
+            slug, qid = split_key(qid)
+        yield (user_id, session_key), slug, qid, response, correct
+
+
+def _discrimination_by_item() -> dict[tuple[str, str], float | None]:
+    rows = list(_answer_rows())
+    right, total = Counter(), Counter()
+    for learner, _, _, _, correct in rows:
+        total[learner] += 1
+        right[learner] += correct
+    per_item: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
+    for learner, slug, qid, _, correct in rows:
+        per_item[(slug, qid)].append((right[learner] / total[learner], correct))
+    return {key: discrimination(answers) for key, answers in per_item.items()}
+
+
+@dataclass(frozen=True)
+class MisconceptionStats:
+    misconception: Misconception
+    exposures: int  # answers to questions where this belief was one of the wrong choices
+    shown: int  # answers that picked a wrong choice standing for it
+
+    @property
+    def percent_shown(self) -> int | None:
+        return round(100 * self.shown / self.exposures) if self.exposures else None
+
+
+def misconception_statistics(*, quizzes: tuple[Quiz, ...]) -> list[MisconceptionStats]:
+    """Per belief in the catalogue: how often learners met it and how often they showed it."""
+    questions = {(quiz.slug, q.id): q for quiz in quizzes for q in quiz.questions}
+    exposures, shown = Counter(), Counter()
+    for _, slug, qid, response, correct in _answer_rows():
+        question = questions.get((slug, qid))
+        if question is None:
+            continue
+        for misconception, held in _answer_evidence(question, response, correct):
+            shown[misconception] += held
+        for misconception in question_misconceptions(question):
+            exposures[misconception] += 1
+    stats = [
+        MisconceptionStats(m, exposures[m.id], shown[m.id]) for m in load_catalogue().misconceptions
+    ]
+    return sorted(stats, key=lambda s: (-(s.percent_shown or 0), s.misconception.name))

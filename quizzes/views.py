@@ -31,6 +31,7 @@ from quizzes.selectors import (
     final_quiz,
     learner_records,
     misconception_evidence,
+    misconception_statistics,
     question_statistics,
     review_due,
     review_due_count,
@@ -348,7 +349,12 @@ def stats_page(request):
     banks = _banks()
     stats = question_statistics(quizzes=banks.quizzes)
     by_quiz = [(quiz, [s for s in stats if s.quiz.slug == quiz.slug]) for quiz in banks.quizzes]
-    return render(request, "quizzes/stats.html", {"by_quiz": by_quiz})
+    context = {
+        "by_quiz": by_quiz,
+        "beliefs": misconception_statistics(quizzes=banks.quizzes),
+        "poor": [s for s in stats if s.discriminates_poorly],
+    }
+    return render(request, "quizzes/stats.html", context)
 
 
 # --------------------------------------------------------------------------------------------

@@ -284,3 +284,24 @@ def _bank(slug):
     from quizzes.banks import load_banks
 
     return load_banks().by_slug[slug]
+
+
+def test_stats_show_discrimination_and_the_beliefs_learners_chose(client, django_user_model):
+    for strong in [True] * 6 + [False] * 6:
+        learner = client.__class__()
+        url, _ = start(learner)
+        learner.post(url + "questions/refund-issued/", {"answer": "event" if strong else "command"})
+        learner.post(url + "questions/invoice-voided/", {"answer": "event"})  # everyone right
+        learner.post(url + "questions/contradiction/", {"answer": "1" if strong else "0"})
+    client.force_login(
+        get_user_model().objects.create_user("teacher", password="pw-teacher-1234", is_staff=True)
+    )
+    html = client.get("/quizzes/stats/").content.decode()
+    row = html[html.index("refund-issued</span>") :]
+    assert "<td>1.0</td>" in row[: row.index("</tr>")]
+    poor = html[html.index('id="stats-poor"') : html.index('id="stats-naming"')]
+    assert "invoice-voided (0.0)" in poor
+    assert "refund-issued" not in poor
+    beliefs = html[html.index('id="stats-beliefs"') : html.index('id="stats-poor"')]
+    suffix = beliefs[beliefs.index("a-suffix-decides-the-kind") :]
+    assert "<td>12</td><td>50%</td>" in suffix[: suffix.index("</tr>")]
