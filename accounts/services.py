@@ -23,8 +23,9 @@ from classroom.models import Room
 from classroom.room import RoomRefused
 from courseware.models import CheckAnswer, LessonProgress
 from learners.identity import Learner
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReviewAnswer
 from simulator.models import Sandbox
+from systems.models import SavedSystem
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ def learner_data(*, user, session) -> dict[str, Any]:
         ],
         "sandboxes": [
             {
+                "world": s.world,
                 "scenario": s.scenario,
                 "seed": s.seed,
                 "inputs": s.inputs,
@@ -122,6 +124,24 @@ def learner_data(*, user, session) -> dict[str, Any]:
                 "best_actions": a.best_actions,
             }
             for a in LevelAttempt.objects.of(learner).order_by("level")
+        ],
+        "review_answers": [
+            {
+                "item": f"{r.source}/{r.question_id}",
+                "response": r.response,
+                "correct": r.correct,
+                "answered_at": _when(r.answered_at),
+            }
+            for r in ReviewAnswer.objects.of(learner).order_by("answered_at", "pk")
+        ],
+        "systems": [
+            {
+                "title": x.title,
+                "design": x.design,
+                "created_at": _when(x.created_at),
+                "updated_at": _when(x.updated_at),
+            }
+            for x in SavedSystem.objects.of(learner).order_by("pk")
         ],
         "rooms": {
             "joined": _rooms_joined(session),

@@ -14,6 +14,14 @@ def scores_for_the_outline(learner):
     return quiz_scores(learner=learner)
 
 
+def reviews_due(learner):
+    from django.utils import timezone
+
+    from quizzes.selectors import review_due_count
+
+    return review_due_count(learner=learner, now=timezone.now())
+
+
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "Quizzes"
@@ -27,3 +35,5 @@ class QuizzesConfig(AppConfig):
         learner_signed_in.connect(merge_anonymous_attempts, dispatch_uid="quizzes-merge")
         # The outline and the learner's record list every quiz with the learner's scores.
         panels.register("quizzes", scores_for_the_outline)
+        # The outline says how many missed questions are due again ("3 to review").
+        panels.register("reviews_due", reviews_due)

@@ -1,4 +1,4 @@
-"""Quiz banks: one TOML file per quiz in ``courseware/content/quizzes/<slug>.toml``.
+"""Quiz banks: one TOML file per quiz in ``quizzes/content/banks/<slug>.toml``.
 
 Pure Python, no Django. :func:`parse_bank` reads one file and reports every structural problem it
 finds (unknown type, missing field, duplicate id...) instead of stopping at the first, so the
@@ -31,20 +31,37 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-BANKS_DIR = Path(__file__).resolve().parent.parent / "courseware" / "content" / "quizzes"
+BANKS_DIR = Path(__file__).resolve().parent / "content" / "banks"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("event", "command")
-QUESTION_TYPES = ("classify", "rename", "choice", "truefalse", "predict", "order")
+QUESTION_TYPES = (
+    "classify",
+    "rename",
+    "choice",
+    "select",
+    "twotier",
+    "spotbug",
+    "truefalse",
+    "predict",
+    "order",
+)
+# Types whose wrong answers are listed choices, each owing a misconception and its feedback.
+CHOICE_TYPES = ("choice", "select", "twotier", "spotbug", "predict")
 MIN_QUESTIONS = 1
 MAX_CHOICES = 6
 MAX_ITEMS = 8
 
 QUIZ_KEYS = frozenset({"slug", "title", "summary", "order", "lessons", "question"})
-COMMON_KEYS = frozenset({"id", "type", "prompt", "explanation", "hint", "lesson"})
+COMMON_KEYS = frozenset(
+    {"id", "type", "prompt", "explanation", "hint", "lesson", "misconception", "feedback"}
+)
 TYPE_KEYS = {
     "classify": frozenset({"name", "answer", "generate"}),
     "rename": frozenset({"name", "target", "accept"}),
     "choice": frozenset({"choices", "answer"}),
+    "select": frozenset({"choices"}),
+    "twotier": frozenset({"choices", "answer", "reasons", "reason"}),
+    "spotbug": frozenset({"choices", "answer"}),
     "truefalse": frozenset({"answer"}),
     "predict": frozenset({"scenario", "inputs", "seed", "choices", "answer"}),
     "order": frozenset({"items"}),
@@ -61,6 +78,9 @@ class BankError(ValueError):
 class Choice:
     text: str
     check: Mapping[str, Any] | None = None
+    feedback: str = ""  # what a learner who picks this wrong choice is told
+    misconception: str = ""  # the catalogue id of the belief this wrong choice stands for
+    correct: bool = False  # for ``select``: one of the choices to tick
 
 
 @dataclass(frozen=True)
@@ -92,10 +112,25 @@ class Question:
     # For ``rename``: other honest names for the same moment, right even with another verb
     # (SendWelcomeEmail may become the fact that prompted it, UserRegistered).
     accept: tuple[str, ...] = ()
+    # For ``twotier``: the second tier, the reason for the first tier's answer.
+    reasons: tuple[Choice, ...] = ()
+    reason: int | None = None
+    # For types without listed choices: the belief a wrong answer shows, and what to tell it.
+    misconception: str = ""
+    feedback: str = ""
 
     @property
     def choice_texts(self) -> tuple[str, ...]:
         return tuple(c.text for c in self.choices)
+
+    @property
+    def right_choices(self) -> frozenset[int]:
+        """Bank indices of the right choices where the bank states them (not for predict)."""
+        if self.type == "select":
+            return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+        if self.type in ("choice", "twotier", "spotbug") and self.answer is not None:
+            return frozenset({self.answer})
+        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -151,31 +186,59 @@ def _unknown(raw: Mapping, allowed: frozenset[str], where: str, problems: list[s
             problems.append(f"{where}: unknown key `{key}`.")
 
 
-def _choices(raw: Mapping, where: str, problems: list[str], *, checks: bool) -> tuple[Choice, ...]:
-    value = raw.get("choices")
+CHOICE_KEYS = frozenset({"text", "feedback", "misconception"})
+
+
+def _choices(
+    raw: Mapping,
+    where: str,
+    problems: list[str],
+    *,
+    checks: bool,
+    key: str = "choices",
+    flags: bool = False,
+) -> tuple[Choice, ...]:
+    """A list of choices: plain strings, or tables with ``text`` and, for a wrong choice,
+    ``misconception`` and ``feedback`` (``check`` for predict, ``correct`` for select)."""
+    value = raw.get(key)
     if not isinstance(value, list) or not 2 <= len(value) <= MAX_CHOICES:
-        problems.append(f"{where}: `choices` must list 2 to {MAX_CHOICES} answers.")
+        problems.append(f"{where}: `{key}` must list 2 to {MAX_CHOICES} answers.")
         return ()
+    allowed = CHOICE_KEYS | ({"check"} if checks else set()) | ({"correct"} if flags else set())
     choices = []
     for i, item in enumerate(value, 1):
-        if checks:
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                problems.append(f"{where}: choice {i} must be a table with `text` and `check`.")
-                return ()
-            _unknown(item, frozenset({"text", "check"}), f"{where} choice {i}", problems)
-            check = item.get("check")
-            if not isinstance(check, dict) or not check:
-                problems.append(f"{where}: choice {i} needs a `check` table (a trace predicate).")
-                return ()
-            choices.append(Choice(text=item["text"].strip(), check=check))
-        else:
-            if not isinstance(item, str) or not item.strip():
-                problems.append(f"{where}: choice {i} must be a non-empty string.")
+        label = f"{where} {key[:-1]} {i}"
+        if isinstance(item, str) and not checks:
+            if not item.strip():
+                problems.append(f"{label}: the text is empty.")
                 return ()
             choices.append(Choice(text=item.strip()))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            needs = "`text` and `check`" if checks else "`text`"
+            problems.append(f"{label}: must be a table with {needs}.")
+            return ()
+        _unknown(item, frozenset(allowed), label, problems)
+        check = item.get("check")
+        if checks and (not isinstance(check, dict) or not check):
+            problems.append(f"{label}: needs a `check` table (a trace predicate).")
+            return ()
+        correct = item.get("correct", False)
+        if not isinstance(correct, bool):
+            problems.append(f"{label}: `correct` must be true or false.")
+            return ()
+        choices.append(
+            Choice(
+                text=item["text"].strip(),
+                check=check if checks else None,
+                feedback=_text(item, "feedback", label, problems, required=False),
+                misconception=_text(item, "misconception", label, problems, required=False),
+                correct=correct,
+            )
+        )
     texts = [c.text for c in choices]
     if len(set(texts)) != len(texts):
-        problems.append(f"{where}: two choices have the same text.")
+        problems.append(f"{where}: two of the `{key}` have the same text.")
     return tuple(choices)
 
 
@@ -234,7 +297,14 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> Question | None
         ),
         "hint": _text(raw, "hint", where, problems, required=False),
         "lesson": _text(raw, "lesson", where, problems, required=False),
+        "misconception": _text(raw, "misconception", where, problems, required=False),
+        "feedback": _text(raw, "feedback", where, problems, required=False),
     }
+    if qtype in CHOICE_TYPES and (fields["misconception"] or fields["feedback"]):
+        problems.append(
+            f"{where}: a {qtype} question ties each wrong choice to its own `misconception` "
+            "and `feedback`, not the question."
+        )
     if qtype == "classify":
         if "generate" in raw:
             fields["generate"] = _generator(raw["generate"], where, problems)
@@ -257,6 +327,38 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> Question | None
         fields["answer"] = _answer_index(
             raw, len(fields["choices"]), where, problems, required=True
         )
+    elif qtype == "spotbug":
+        # The choices are the steps of a message flow, shown in the bank's order; `answer`
+        # is the faulty step.
+        fields["choices"] = _choices(raw, where, problems, checks=False)
+        fields["answer"] = _answer_index(
+            raw, len(fields["choices"]), where, problems, required=True
+        )
+    elif qtype == "select":
+        fields["choices"] = _choices(raw, where, problems, checks=False, flags=True)
+        right = sum(c.correct for c in fields["choices"])
+        if fields["choices"] and not 1 <= right < len(fields["choices"]):
+            problems.append(
+                f"{where}: mark at least one choice `correct = true` and leave at least one wrong."
+            )
+    elif qtype == "twotier":
+        fields["choices"] = _choices(raw, where, problems, checks=False)
+        fields["answer"] = _answer_index(
+            raw, len(fields["choices"]), where, problems, required=True
+        )
+        fields["reasons"] = _choices(raw, where, problems, checks=False, key="reasons")
+        reason = raw.get("reason")
+        if (
+            not isinstance(reason, int)
+            or isinstance(reason, bool)
+            or not 0 <= reason < max(len(fields["reasons"]), 1)
+        ):
+            problems.append(
+                f"{where}: `reason` must index one of the {len(fields['reasons'])} reasons "
+                "(from 0)."
+            )
+        else:
+            fields["reason"] = reason
     elif qtype == "truefalse":
         if not isinstance(raw.get("answer"), bool):
             problems.append(f"{where}: `answer` must be true or false.")

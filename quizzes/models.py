@@ -20,6 +20,11 @@ class Attempt(LearnerOwned):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    questions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For the final: the questions drawn for it, as quiz--question keys.",
+    )
 
     class Meta(LearnerOwned.Meta):
         indexes = [
@@ -49,3 +54,23 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}: {'right' if self.correct else 'wrong'}"
+
+
+class ReviewAnswer(LearnerOwned):
+    """One answer given in a review session; the schedule is folded from these and the
+    quiz and lesson-check answers (quizzes.review)."""
+
+    source = models.CharField(max_length=120, help_text='"quiz:<slug>" or "lesson:<slug>".')
+    question_id = models.SlugField(max_length=100)
+    response = models.CharField(max_length=400)
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta(LearnerOwned.Meta):
+        indexes = [
+            models.Index(fields=["user", "answered_at"]),
+            models.Index(fields=["session_key", "answered_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.question_id}: {'right' if self.correct else 'wrong'}"

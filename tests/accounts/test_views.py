@@ -8,14 +8,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from challenges.models import LevelAttempt
 from classroom import services as rooms
 from classroom.models import Room
 from courseware.content import load_course
 from courseware.models import CheckAnswer, LessonProgress
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReviewAnswer
 from simulator.models import Sandbox
+from systems.models import SavedSystem
 from tests.accounts.helpers import PASSWORD, sign_up
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +126,15 @@ def busy(client, user, teacher):
     assert started.status_code == 302
     Sandbox.objects.create(user=user, scenario="order-flow", inputs=[{"a": 1}])
     LevelAttempt.objects.create(user=user, level="the-latecomer", actions=[{"action": "x"}])
+    ReviewAnswer.objects.create(
+        user=user,
+        source="quiz:naming",
+        question_id="q1",
+        response="event",
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    SavedSystem.objects.create(user=user, token="t" * 16, title="Refunds", design={"x": 1})
     room = rooms.room_open(teacher=teacher, scenario="order-flow", title="Group B")
     assert client.post("/classroom/join/", {"code": room.code, "name": "Ada"}).status_code == 302
     return room
@@ -148,6 +159,8 @@ def test_the_data_download_holds_everything_of_the_learner(client, user, busy):
     assert [a["quiz"] for a in data["quiz_attempts"]] == ["naming"]
     assert [s["scenario"] for s in data["sandboxes"]] == ["order-flow"]
     assert [a["level"] for a in data["challenge_levels"]] == ["the-latecomer"]
+    assert [r["item"] for r in data["review_answers"]] == ["quiz:naming/q1"]
+    assert [x["title"] for x in data["systems"]] == ["Refunds"]
     assert data["rooms"]["joined"] == [
         {"code": busy.code, "title": "Group B", "open": True, "name": "Ada", "role": ""}
     ]

@@ -13,7 +13,7 @@ from courseware.models import CheckAnswer, LessonProgress
 from learners.identity import LEARNER_KEY, Learner
 from learners.models import owned_models
 from learners.signals import claim_anonymous_learner, learner_signed_in
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReviewAnswer
 from simulator.models import Sandbox
 from systems.models import SavedSystem
 
@@ -47,6 +47,9 @@ def anonymous_work(key: str) -> None:
     LevelAttempt.objects.create(**owner, level="first", actions=[{"action": "send"}])
     Sandbox.objects.create(**owner, inputs=[{"at": 0, "action": "send", "name": "PlaceOrder"}])
     SavedSystem.objects.create(**owner, token=key[:16], title="Refunds", design={})
+    ReviewAnswer.objects.create(
+        **owner, source="quiz:naming", question_id="q", response="x", correct=False, answered_at=now
+    )
 
 
 def test_signing_in_hands_every_apps_rows_to_the_account_and_forgets_the_key(client, user):

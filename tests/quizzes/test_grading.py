@@ -1,18 +1,10 @@
 import pytest
 
 from quizzes.banks import Choice, Generator, Question
-from quizzes.grading import (
-    InvalidAnswer,
-    generate,
-    grade,
-    holds,
-    parse_answer,
-    predict_outcomes,
-    predicted_answer,
-    present,
-    run_engine,
-    verify_question,
-)
+from quizzes.grading import InvalidAnswer, grade, parse_answer
+from quizzes.predictions import holds, predict_outcomes, predicted_answer, run_engine
+from quizzes.presenting import generate, present
+from quizzes.verify import verify_question
 
 
 def q(**fields):
@@ -306,3 +298,88 @@ def test_verify_reports_a_classify_answer_the_checker_disagrees_with():
 def test_verify_reports_a_rename_that_already_reads_as_its_target():
     question = q(type="rename", name="EmailSent", target="event")
     assert "already reads as event" in verify_question(question)[0]
+
+
+# new item types ------------------------------------------------------------------------------
+
+
+def wrong(text, mid="a-reply-is-an-event", feedback="Not that one."):
+    return Choice(text=text, misconception=mid, feedback=feedback)
+
+
+def test_select_is_right_only_with_every_right_choice_and_no_wrong_one():
+    question = q(
+        type="select",
+        prompt="p",
+        choices=(Choice("A", correct=True), wrong("B"), Choice("C", correct=True)),
+    )
+    assert answer(question, {"answer": ["0", "2"]}).correct
+    assert answer(question, {"answer": ["2", "0", "0"]}).correct
+    missed = answer(question, {"answer": ["0"]})
+    assert not missed.correct
+    assert missed.misconceptions == ()
+    picked_wrong = answer(question, {"answer": ["0", "1", "2"]})
+    assert not picked_wrong.correct
+    assert picked_wrong.misconceptions == ("a-reply-is-an-event",)
+    assert picked_wrong.feedback == "Not that one."
+
+
+@pytest.mark.parametrize("data", [{}, {"answer": []}, {"answer": ["7"]}, {"answer": [3]}])
+def test_select_refuses_an_empty_or_unknown_answer(data):
+    question = q(type="select", prompt="p", choices=(Choice("A", correct=True), wrong("B")))
+    with pytest.raises(InvalidAnswer):
+        parse_answer(present(question, 1), data)
+
+
+def test_two_tier_needs_both_the_answer_and_the_reason():
+    question = q(
+        type="twotier",
+        prompt="p",
+        choices=(Choice("Yes"), wrong("No", feedback="Tier one.")),
+        answer=0,
+        reasons=(wrong("R0", mid="past-tense-makes-an-event", feedback="Tier two."), Choice("R1")),
+        reason=1,
+    )
+    assert answer(question, {"answer": "0", "reason": "1"}).correct
+    right_for_the_wrong_reason = answer(question, {"answer": "0", "reason": "0"})
+    assert not right_for_the_wrong_reason.correct
+    assert right_for_the_wrong_reason.misconceptions == ("past-tense-makes-an-event",)
+    both = answer(question, {"answer": "1", "reason": "0"})
+    assert both.feedback == "Tier one. Tier two."
+    with pytest.raises(InvalidAnswer):
+        parse_answer(present(question, 1), {"answer": "0"})
+
+
+def test_two_tier_shuffles_both_tiers_per_attempt():
+    question = q(
+        type="twotier",
+        prompt="p",
+        choices=tuple(Choice(t) for t in "ABCD"),
+        answer=0,
+        reasons=tuple(Choice(t) for t in "EFGH"),
+        reason=0,
+    )
+    orders = {present(question, seed).reason_order for seed in range(10)}
+    assert len(orders) > 1
+
+
+def test_spot_the_bug_keeps_the_flow_in_order_and_gives_the_steps_feedback():
+    steps = (wrong("1. fine"), Choice("2. the bug"), wrong("3. fine too", feedback="It is fine."))
+    question = q(type="spotbug", prompt="p", choices=steps, answer=1)
+    assert [i for i, _ in present(question, 5).shown_choices] == [0, 1, 2]
+    assert answer(question, {"answer": "1"}).correct
+    graded = answer(question, {"answer": "2"})
+    assert (graded.correct, graded.feedback) == (False, "It is fine.")
+
+
+def test_a_wrong_classify_answer_names_the_questions_misconception():
+    question = q(
+        type="classify",
+        name="OrderPlacedCommand",
+        answer="event",
+        misconception="a-suffix-decides-the-kind",
+        feedback="Read the verb.",
+    )
+    graded = answer(question, {"answer": "command"})
+    assert graded.misconceptions == ("a-suffix-decides-the-kind",)
+    assert graded.feedback == "Read the verb."

@@ -2,12 +2,14 @@
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 
-from quizzes.grading import present
 from quizzes.models import Answer, Attempt
+from quizzes.presenting import present
 from quizzes.selectors import learner_records
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +167,8 @@ def test_results_show_the_score_explanations_and_lesson_links(client):
     client.post(url + "questions/refund-issued/", {"answer": "event"})
     client.post(url + "questions/archive-project/", {"answer": "event"})
     html = client.get(url + "results/").content.decode()
-    assert re.search(r"<strong>1</strong> of 11 right", html)
+    total = len(_bank("naming").questions)
+    assert re.search(rf"<strong>1</strong> of {total} right", html)
     assert "Missed" in html
     assert "Not answered" in html
     assert "Revisit the lesson" in html
@@ -185,9 +188,13 @@ def test_finishing_every_question_marks_the_attempt_finished(client):
             data = {"answer": str(predicted_answer(question))}
         elif question.type == "truefalse":
             data = {"answer": "true" if question.answer else "false"}
+        elif question.type == "select":
+            data = {"answer": [str(i) for i in sorted(question.right_choices)]}
+        elif question.type == "twotier":
+            data = {"answer": str(question.answer), "reason": str(question.reason)}
         else:
             data = {"answer": str(question.answer)}
-        parse_answer(present(question, attempt.seed), data)
+        parse_answer(present(question, attempt.seed), QueryDict(urlencode(data, doseq=True)))
         assert client.post(url + f"questions/{question.id}/", data).status_code == 302
     attempt.refresh_from_db()
     assert attempt.finished_at is not None
@@ -201,7 +208,7 @@ def test_a_retry_is_a_new_attempt_and_the_best_score_is_kept(client):
     start(client)
     assert Attempt.objects.count() == 2
     html = client.get("/quizzes/").content.decode()
-    assert "best 1 of 11" in html
+    assert f"best 1 of {len(_bank('naming').questions)}" in html
     assert "2 attempts" in html
 
 
@@ -243,7 +250,7 @@ def test_stats_show_share_right_and_the_most_common_wrong_answer(client, django_
     row = row[: row.index("</tr>")]
     assert ">4<" in row
     assert "25%" in row
-    assert "Nothing: the suffix makes the kind explicit" in row
+    assert "Nothing: the suffix states the kind" in row
     assert "(2)" in row
 
 
@@ -277,3 +284,24 @@ def _bank(slug):
     from quizzes.banks import load_banks
 
     return load_banks().by_slug[slug]
+
+
+def test_stats_show_discrimination_and_the_beliefs_learners_chose(client, django_user_model):
+    for strong in [True] * 6 + [False] * 6:
+        learner = client.__class__()
+        url, _ = start(learner)
+        learner.post(url + "questions/refund-issued/", {"answer": "event" if strong else "command"})
+        learner.post(url + "questions/invoice-voided/", {"answer": "event"})  # everyone right
+        learner.post(url + "questions/contradiction/", {"answer": "1" if strong else "0"})
+    client.force_login(
+        get_user_model().objects.create_user("teacher", password="pw-teacher-1234", is_staff=True)
+    )
+    html = client.get("/quizzes/stats/").content.decode()
+    row = html[html.index("refund-issued</span>") :]
+    assert "<td>1.0</td>" in row[: row.index("</tr>")]
+    poor = html[html.index('id="stats-poor"') : html.index('id="stats-naming"')]
+    assert "invoice-voided (0.0)" in poor
+    assert "refund-issued" not in poor
+    beliefs = html[html.index('id="stats-beliefs"') : html.index('id="stats-poor"')]
+    suffix = beliefs[beliefs.index("a-suffix-decides-the-kind") :]
+    assert "<td>12</td><td>50%</td>" in suffix[: suffix.index("</tr>")]
