@@ -30,21 +30,19 @@ from classroom.rendering import (
 )
 from classroom.room import TEACHER, RoomRefused, audience
 from classroom.writer import writer_for
-from realtime.boundary import Guarded
-from simulator.direct_dispatch import DirectDispatch
-from simulator.frames import FrameError, RateLimiter
+from live.boundary import FrameError, Guarded
+from live.dispatch import DirectDispatch
+from live.limits import RateLimited
 
 logger = logging.getLogger(__name__)
 
 CLOSE_NOT_IN_ROOM = 4003  # documented in docs/protocol.md
-CLOSE_RATE_LIMITED = 4008
 CLOSE_TOO_MANY_TABS = 4029
 # Sockets one person may hold open in one room on one server process. Each socket folds and
 # draws every record of the room, so hundreds of tabs of one learner kept an idle server busy.
 MAX_TABS = 5
 # The room's messaging is down: the page keeps reconnecting after this code (see room.html).
 CLOSE_LAYER_DOWN = 4503
-MAX_REFUSED_FRAMES = 90
 # How long a socket waits for a missing record before it reloads the room from the log.
 GAP_WAIT_S = 1.0
 # Panels many records touch are redrawn at most this often.
@@ -62,7 +60,7 @@ LAYER_DEAF_S = 30.0
 _tabs: dict[tuple[str, str], int] = {}
 
 
-class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
+class RoomConsumer(Guarded, DirectDispatch, RateLimited, AsyncJsonWebsocketConsumer):
     tasks: set[asyncio.Task] = frozenset()
     groups_joined: tuple[str, ...] = ()
 
@@ -102,7 +100,6 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self.code = services.normalise_code(self.scope["url_route"]["kwargs"]["code"])
-        self.limiter = RateLimiter()
         self.state = None
         self.waiting: dict[int, dict] = {}
         self.dirty: set[str] = set()
@@ -167,13 +164,7 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.actor is None:
             return
-        if not self.limiter.allow():
-            if self.limiter.refused > MAX_REFUSED_FRAMES:
-                await self.close(code=CLOSE_RATE_LIMITED)
-                return
-            await self.send_json(
-                error_frame("rate_limited", "Too many frames: at most 30 a second.")
-            )
+        if await self.over_limit():
             return
         try:
             action, fields = decode(text_data, bytes_data)

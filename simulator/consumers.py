@@ -19,12 +19,13 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from realtime.boundary import Guarded
+from live.boundary import Guarded
+from live.dispatch import DirectDispatch
+from live.group_commit import GroupCommit, per_loop
+from live.limits import RateLimited
 from simulator import sandboxes
-from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
-from simulator.frames import FrameError, RateLimiter, decode
-from simulator.group_commit import GroupCommit, per_loop
+from simulator.frames import FrameError, decode
 from simulator.models import PREDICTION_SKIPPED, Sandbox
 from simulator.rendering import (
     NEXT_KINDS,
@@ -42,9 +43,6 @@ from simulator.runner import Runner
 
 logger = logging.getLogger(__name__)
 
-CLOSE_RATE_LIMITED = 4008  # documented in docs/protocol.md
-# A socket that keeps flooding after being told to slow down is closed.
-MAX_REFUSED_FRAMES = 90
 # What sending on a socket the browser has already closed raises: an OSError where the server
 # follows the ASGI spec, autobahn's own error under daphne.
 SOCKET_GONE = (OSError, Disconnected)
@@ -71,7 +69,7 @@ def pause_points(scenario: Scenario) -> frozenset[int]:
     return frozenset(scenario.pause_points(scenario.run()))
 
 
-class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
+class SimulatorConsumer(Guarded, DirectDispatch, RateLimited, AsyncJsonWebsocketConsumer):
     # A sandbox talks to nobody else, so it stays off the channel layer: a Redis outage, which
     # closes classroom sockets, then leaves the simulator untouched.
     channel_layer_alias = None
@@ -86,7 +84,6 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     holding = False
 
     async def connect(self):
-        self.limiter = RateLimiter()
         self.pings = 0
         self.rendered: dict = {}  # what this socket was last sent of each panel
         self.runner: Runner | None = None  # None while parked, and before the first start
@@ -144,11 +141,7 @@ class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
     # -- frames in --------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if not self.limiter.allow():
-            if self.limiter.refused > MAX_REFUSED_FRAMES:
-                await self.close(code=CLOSE_RATE_LIMITED)
-                return
-            await self.send_error("rate_limited", "Too many frames: at most 30 a second.")
+        if await self.over_limit():
             return
         try:
             frame = decode(text_data, bytes_data)

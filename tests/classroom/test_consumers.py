@@ -11,10 +11,10 @@ from django.test import Client
 
 from classroom import consumers, services
 from classroom import room as room_module
-from classroom.consumers import MAX_REFUSED_FRAMES
 from classroom.models import Room
 from classroom.polls import poll_questions
 from classroom.room import TEACHER
+from live.limits import MAX_REFUSED_FRAMES
 from tests.classroom.conftest import Person, adb, frames_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
