@@ -240,7 +240,12 @@ def participant_join(*, code: str, name: str, was: str | None = None) -> str:
     `was` is the id this browser had in the room before, so a learner the teacher locked out
     is refused when they come back.
     """
+    return join_room(code=code, name=name, was=was)[0]
+
+
+def join_room(*, code: str, name: str, was: str | None = None) -> tuple[str, list[dict]]:
+    """As participant_join, with the records the join appended: time-outs that fell due, then
+    the `joined` record, for the caller to send to the room's sockets."""
     pid = secrets.token_hex(6)
     fields = {"name": name} if was is None else {"name": name, "was": was}
-    room_act(code=code, actor=pid, action="join", fields=fields)
-    return pid
+    return pid, room_act(code=code, actor=pid, action="join", fields=fields)

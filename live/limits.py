@@ -55,3 +55,29 @@ class RateLimited:
         else:
             await self.send_error("rate_limited", RATE_LIMITED_MESSAGE)
         return True
+
+
+class OpenCount:
+    """How many sockets this process holds open per key (a person in a room), up to `most`."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._open: dict[object, int] = {}
+
+    def take(self, key: object) -> bool:
+        """Counts one more socket for `key`; False, counting nothing, when `most` are open."""
+        held = self._open.get(key, 0)
+        if held >= self.most:
+            return False
+        self._open[key] = held + 1
+        return True
+
+    def give_back(self, key: object) -> None:
+        left = self._open.get(key, 1) - 1
+        if left > 0:
+            self._open[key] = left
+        else:
+            self._open.pop(key, None)
+
+    def __getitem__(self, key: object) -> int:
+        return self._open.get(key, 0)
