@@ -1,2 +1,6 @@
-"""What both WebSockets share at their edge: frame decoding with limits, and a guard that turns
-any failure into an error frame and always cleans up (see boundary.py)."""
+"""The realtime kit: what every WebSocket of the site shares, whatever app it belongs to.
+
+Frame decoding and the failure guard (boundary.py), direct dispatch, the group commit, the bounded
+per-process cache, the rate limit and the lost-layer close. Nothing here imports an app; the apps'
+consumers and session objects import from here.
+"""

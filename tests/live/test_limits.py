@@ -2,7 +2,13 @@
 
 import pytest
 
-from live.limits import CLOSE_RATE_LIMITED, MAX_REFUSED_FRAMES, RateLimited, RateLimiter
+from live.limits import (
+    CLOSE_RATE_LIMITED,
+    MAX_REFUSED_FRAMES,
+    OpenCount,
+    RateLimited,
+    RateLimiter,
+)
 
 
 class Clock:
@@ -57,3 +63,17 @@ async def test_the_limiter_is_made_on_the_first_frame():
     assert socket.limiter is None
     assert await socket.over_limit() is False
     assert isinstance(socket.limiter, RateLimiter)
+
+
+def test_open_count_refuses_past_its_most_and_frees_a_place_when_one_closes():
+    tabs = OpenCount(most=2)
+    assert tabs.take("ana")
+    assert tabs.take("ana")
+    assert not tabs.take("ana")
+    assert tabs["ana"] == 2
+    assert tabs.take("ben")
+    tabs.give_back("ana")
+    assert tabs.take("ana")
+    for _ in range(3):
+        tabs.give_back("ana")
+    assert tabs["ana"] == 0
