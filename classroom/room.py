@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from classroom import judge
 from classroom.names import NameRefused, clean, looks_alike
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
@@ -81,6 +82,23 @@ class Catalogue:
 
 
 @cache
+def world_for(scenario_name: str) -> World:
+    """The world the scenario's engine runs: the judge of what the room's flow does next."""
+    return load_scenario(scenario_name).world() or World.from_data(ORDER_FLOW)
+
+
+def opening_of(script: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
+    """The script's steps up to its first command: what the room starts from. Everything after
+    that follows from what the learners do, as the judge decides."""
+    opening = []
+    for step in script:
+        opening.append(dict(step))
+        if step["verb"] == "send":
+            break
+    return opening
+
+
+@cache
 def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...]]:
     """The room's catalogue and the messages the scenario sends and publishes, in order.
 
@@ -89,7 +107,7 @@ def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...
     """
     scenario = load_scenario(scenario_name)
     engine = scenario.run()
-    world = scenario.world() or World.from_data(ORDER_FLOW)
+    world = world_for(scenario_name)
     steps: list[dict[str, str]] = []
     senders: dict[str, str] = {}
     for record in engine.trace:
@@ -114,8 +132,14 @@ class RoomState:
     public_seq: int = 0
     participants: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
-    script: list[dict[str, str]] = field(default_factory=list)
+    script: list[dict[str, Any]] = field(default_factory=list)
     script_pos: int = 0
+    # How many of the script's steps the room opened with; the rest came from the judge.
+    opening: int = 0
+    # Starting the script again begins a new run: outcomes of an earlier run branch nothing.
+    run: int = 0
+    # The order's status, as the world's projection reads the events published so far.
+    order_status: str = ""
     poll: dict[str, Any] | None = None
     rotation: dict[str, int] = field(default_factory=dict)
     # Locked: nobody new may join. Banned: learners the teacher locked out, by their private id.
@@ -173,8 +197,42 @@ class RoomState:
                 waiting.append(message)
         return waiting
 
-    def next_step(self) -> dict[str, str] | None:
+    def next_step(self) -> dict[str, Any] | None:
         return self.script[self.script_pos] if self.script_pos < len(self.script) else None
+
+    def world(self) -> World:
+        return world_for(self.scenario)
+
+    def awaited(self) -> dict[str, Any] | None:
+        """The script's command of this run still waiting for its answer, if any."""
+        for message in self.messages.values():
+            if (
+                message["kind"] == "command"
+                and message["status"] == "pending"
+                and message.get("scripted")
+                and message.get("run", 0) == self.run
+            ):
+                return message
+        return None
+
+    def branch(self, message: Mapping[str, Any], outcome: str) -> dict[str, Any]:
+        """What the world says follows this outcome, as fields for the outcome's record.
+
+        Only a command the script sent in this run branches the script; one the teacher sent by
+        hand, or one from before the script was started again, changes nothing that comes next.
+        """
+        if not message.get("scripted") or message.get("run", 0) != self.run:
+            return {}
+        steps = judge.after_command(
+            self.world(),
+            command=message["name"],
+            sender=message["from"],
+            handler=message["service"],
+            outcome=outcome,
+            attempt=message.get("attempt", 1),
+            status=self.order_status,
+        )
+        return {"then": steps}
 
     def to_json(self) -> dict[str, Any]:
         data = {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != "catalogue"}
@@ -227,10 +285,23 @@ class RoomState:
             for m in self.messages.values()
             if m["kind"] == "command" and m["status"] == "pending" and m["deadline"] <= now
         ]
-        return [
-            self.record({"type": "timed_out", "mid": m["mid"], "pid": m["assignee"]}, now)
-            for m in expired
-        ]
+        return [self.record(self._timed_out(m), now) for m in expired]
+
+    def _timed_out(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        record = {"type": "timed_out", "mid": message["mid"], "pid": message["assignee"]}
+        branch = self.branch(message, judge.TIMED_OUT)
+        if branch:
+            policy = self.world().policy_for(message["from"], message["name"])
+            attempt = message.get("attempt", 1)
+            record["attempt"] = attempt
+            record["decision"] = (
+                "retry"
+                if attempt <= policy.retries
+                else "compensate"
+                if branch["then"]
+                else "give_up"
+            )
+        return {**record, **branch}
 
     def record(self, record: dict[str, Any], now: int) -> dict[str, Any]:
         """Stamps a new record with the next sequence number and the time, and applies it.
@@ -409,7 +480,16 @@ def decide_publish(state: RoomState, actor: str, fields: dict, now: int) -> list
     return [_published(state, name, topic, state.cat().publishers.get(name, "Teacher"))]
 
 
+def _check_may_follow(state: RoomState, name: str) -> None:
+    if not judge.may_follow(state.world(), state.order_status, name):
+        raise RoomRefused(
+            f"{name} cannot happen now: the order is {state.order_status}. "
+            "Start the script again for a new order."
+        )
+
+
 def _published(state: RoomState, name: str, topic: str, sender: str) -> dict:
+    _check_may_follow(state, name)
     return {
         "type": "published",
         "mid": f"r{len(state.messages) + 1}",
@@ -417,6 +497,7 @@ def _published(state: RoomState, name: str, topic: str, sender: str) -> dict:
         "topic": topic,
         "from": sender,
         "deliveries": state.subscribers(topic),
+        "status": judge.status_after(state.world(), state.order_status, name),
     }
 
 
@@ -449,8 +530,17 @@ def _sent(state: RoomState, name: str, service: str, sender: str, now: int) -> d
 
 
 def decide_next(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    """The script's next step. What comes after a command depends on its answer, so while the
+    script has nothing else to do, the teacher waits for that answer (or its time-out)."""
     step = state.next_step()
     if step is None:
+        awaited = state.awaited()
+        if awaited is not None:
+            who = state.name_of(awaited["assignee"]) if awaited["assignee"] else "nobody"
+            raise RoomRefused(
+                f"What comes next depends on the answer to {awaited['name']}, "
+                f"held by {who}: wait for it, or for its time-out."
+            )
         raise RoomRefused("The script is finished; load it again to start over.")
     _check_room_for_message(state)
     catalogue = state.cat()
@@ -458,6 +548,8 @@ def decide_next(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         record = _published(state, step["name"], catalogue.events[step["name"]], step["from"])
     else:
         record = _sent(state, step["name"], catalogue.commands[step["name"]], step["from"], now)
+        if step.get("attempt", 1) > 1:
+            record["attempt"] = step["attempt"]
     return [{**record, "script_step": state.script_pos}]
 
 
@@ -488,13 +580,15 @@ def _held_command(state: RoomState, actor: str, fields: dict) -> dict:
 
 def decide_accept(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     message = _held_command(state, actor, fields)
-    return [{"type": "accepted", "mid": message["mid"], "pid": actor}]
+    branch = state.branch(message, judge.ACCEPTED)
+    return [{"type": "accepted", "mid": message["mid"], "pid": actor, **branch}]
 
 
 def decide_reject(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     message = _held_command(state, actor, fields)
     reason = _text(fields, "reason", "A reason for the rejection", REASON_MAX)
-    return [{"type": "rejected", "mid": message["mid"], "pid": actor, "reason": reason}]
+    branch = state.branch(message, judge.REJECTED)
+    return [{"type": "rejected", "mid": message["mid"], "pid": actor, "reason": reason, **branch}]
 
 
 def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
@@ -594,6 +688,7 @@ def _apply_opened(state: RoomState, r: Mapping[str, Any]) -> None:
     state.catalogue = None
     state.script = [dict(s) for s in r.get("script", ())]
     state.script_pos = 0
+    state.opening = len(state.script)
 
 
 def _apply_joined(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -639,6 +734,7 @@ def _apply_published(state: RoomState, r: Mapping[str, Any]) -> None:
         "at": r["at"],
         "deliveries": dict.fromkeys(r["deliveries"], "delivered"),
     }
+    state.order_status = r.get("status", state.order_status)
     _advance_script(state, r)
 
 
@@ -657,6 +753,8 @@ def _apply_sent(state: RoomState, r: Mapping[str, Any]) -> None:
         "status": "pending",
         "reason": "",
     }
+    if "script_step" in r:
+        state.messages[r["mid"]].update(scripted=True, run=state.run, attempt=r.get("attempt", 1))
     if r["pid"] is not None:
         state.rotation[r["service"]] = state.rotation.get(r["service"], 0) + 1
     _advance_script(state, r)
@@ -668,7 +766,18 @@ def _advance_script(state: RoomState, r: Mapping[str, Any]) -> None:
 
 
 def _apply_script_restarted(state: RoomState, r: Mapping[str, Any]) -> None:
+    if state.opening:
+        del state.script[state.opening :]
     state.script_pos = 0
+    state.run += 1
+    state.order_status = ""
+
+
+def _branch(state: RoomState, r: Mapping[str, Any]) -> None:
+    """The judge's steps go first in what the script has left to do."""
+    if "then" in r:
+        at = state.script_pos
+        state.script[at:at] = [dict(step) for step in r["then"]]
 
 
 def _apply_acknowledged(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -683,6 +792,7 @@ def _outcome(status: str) -> Callable[[RoomState, Mapping[str, Any]], None]:
         if message is not None:
             message["status"] = status
             message["reason"] = r.get("reason", "")
+        _branch(state, r)
 
     return apply
 
@@ -737,5 +847,5 @@ def opened_record(code: str, scenario_name: str, title: str) -> dict[str, Any]:
         "code": code,
         "scenario": scenario_name,
         "title": title,
-        "script": [dict(step) for step in script],
+        "script": opening_of(script),
     }

@@ -175,14 +175,84 @@ def test_accepting_and_rejecting_settle_the_command(room):
 
 
 def test_the_script_walks_the_scenario_and_starts_again(room):
-    (cy,) = room.join("Cy")
+    cy, di, ed = room.join("Cy", "Di", "Ed")
     room.instance(cy, "Order")
-    names = [room.message(room.act(TEACHER, "next"))["name"] for _ in SCRIPT]
+    room.instance(di, "Payment")
+    room.instance(ed, "Fulfillment")
+    names = []
+    for _ in SCRIPT:
+        message = room.message(room.act(TEACHER, "next"))
+        names.append(message["name"])
+        if message["kind"] == "command":
+            room.act(message["assignee"], "accept", mid=message["mid"])
     assert names == [step["name"] for step in SCRIPT]
     assert room.state.next_step() is None
     assert "finished" in room.refused(TEACHER, "next")
     room.act(TEACHER, "restart_script")
     assert room.state.next_step() == SCRIPT[0]
+    assert room.state.script == [SCRIPT[0]]
+    assert room.state.order_status == ""
+
+
+def test_the_script_waits_for_the_answer_its_next_step_depends_on(room):
+    (cy,) = room.join("Cy")
+    room.instance(cy, "Order")
+    placed = room.message(room.act(TEACHER, "next"))
+    assert "depends on the answer to PlaceOrder, held by Cy" in room.refused(TEACHER, "next")
+    room.act(cy, "accept", mid=placed["mid"])
+    assert room.message(room.act(TEACHER, "next"))["name"] == "OrderPlaced"
+
+
+def test_a_refusal_leads_to_the_compensation_never_to_a_success(room):
+    order, payment = room.join("Cy", "Di")
+    room.instance(order, "Order")
+    room.instance(payment, "Payment")
+    room.act(order, "accept", mid=room.message(room.act(TEACHER, "next"))["mid"])
+    room.act(TEACHER, "next")  # OrderPlaced
+    charge = room.message(room.act(TEACHER, "next"))
+    (rejected,) = room.act(payment, "reject", mid=charge["mid"], reason="Card declined")
+    assert [s["name"] for s in rejected["then"]] == ["PaymentDeclined", "OrderCancelled"]
+    declined = room.message(room.act(TEACHER, "next"))
+    cancelled = room.message(room.act(TEACHER, "next"))
+    assert (declined["name"], declined["from"]) == ("PaymentDeclined", "Payment")
+    assert (cancelled["name"], cancelled["from"]) == ("OrderCancelled", "Order")
+    assert room.state.order_status == "cancelled"
+    assert "finished" in room.refused(TEACHER, "next")
+    refusal = room.refused(TEACHER, "publish", name="PaymentCompleted")
+    assert "cannot happen now: the order is cancelled" in refusal
+    names = [r["name"] for r in room.records if r["type"] in ("published", "sent")]
+    assert "PaymentCompleted" not in names
+
+
+def test_a_silent_handler_is_retried_then_given_up(room):
+    (payment,) = room.join("Di")
+    room.instance(payment, "Payment")
+    room.state.script = [{"verb": "send", "name": "ProcessPayment", "from": "Order"}]
+    first = room.message(room.act(TEACHER, "next"))
+    room.now += COMMAND_TIMEOUT_MS
+    (timed_out,) = room.state.settle(room.now)
+    assert (timed_out["mid"], timed_out["decision"], timed_out["attempt"]) == (
+        first["mid"],
+        "retry",
+        1,
+    )
+    retry = room.message(room.act(TEACHER, "next"))
+    assert (retry["name"], retry["attempt"], retry["assignee"]) == ("ProcessPayment", 2, payment)
+    room.now += COMMAND_TIMEOUT_MS
+    (given_up,) = room.state.settle(room.now)
+    assert given_up["decision"] == "compensate"
+    assert given_up["then"] == [{"verb": "publish", "name": "OrderCancelled", "from": "Order"}]
+    assert room.state.next_step()["name"] == "OrderCancelled"
+
+
+def test_outcomes_of_an_earlier_run_branch_nothing(room):
+    (order,) = room.join("Cy")
+    room.instance(order, "Order")
+    placed = room.message(room.act(TEACHER, "next"))
+    room.act(TEACHER, "restart_script")
+    (accepted,) = room.act(order, "accept", mid=placed["mid"])
+    assert "then" not in accepted
+    assert room.state.script == [SCRIPT[0]]
 
 
 # -- refusals ------------------------------------------------------------------------------------
@@ -343,11 +413,14 @@ def a_busy_room() -> Room:
     room.instance(dee, "Order")
     for _ in SCRIPT[:3]:
         room.now += 1_000
-        room.act(TEACHER, "next")
+        message = room.message(room.act(TEACHER, "next"))
+        if message["name"] == "PlaceOrder":
+            room.act(dee, "accept", mid=message["mid"])
     placed = next(m for m in room.state.messages.values() if m["name"] == "OrderPlaced")
     room.act(ana, "ack", mid=placed["mid"])
     payment = next(m for m in room.state.messages.values() if m["name"] == "ProcessPayment")
     room.act(cy, "reject", mid=payment["mid"], reason="card declined")
+    room.act(TEACHER, "send", name="PlaceOrder")
     room.act(TEACHER, "poll", question=QUESTION)
     room.act(ana, "answer", choice=1)
     room.act(ben, "answer", choice=0)
