@@ -104,6 +104,20 @@ def narrate(record: Mapping[str, Any], state: RoomState) -> str:
         if decision == "give_up":
             return f"{said}, and gives up."
         return f"{said}."
+    if kind == "handed_over":
+        message = state.messages.get(record["mid"], {})
+        what = _message_name(state, record["mid"])
+        if record["to"] is not None:
+            to = _person(state, record["to"])
+            return f"{record['name']} stopped playing their role: {what} passed to {to}."
+        if message.get("kind") == "command":
+            return (
+                f"{record['name']} stopped playing their role: {what} is held by nobody now, so "
+                f"{message.get('from', 'its sender')} will time out waiting for it."
+            )
+        return (
+            f"{record['name']} stopped playing their role: {what} is released, never acknowledged."
+        )
     if kind == "script_restarted":
         return "The teacher started the script again from its first message."
     if kind == "poll_opened":

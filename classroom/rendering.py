@@ -38,6 +38,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "opened": (),
     "left": ("status", "roster", "board", "people"),
     "removed": ("status", "roster", "board", "people"),
+    "handed_over": ("inbox", "board"),
     "locked": ("status", "people"),
     "unlocked": ("status", "people"),
 }
@@ -57,6 +58,8 @@ def concerns(record: Mapping[str, Any], viewer: str) -> bool:
         return False
     if record["type"] == "published":
         return viewer in record["deliveries"]
+    if record["type"] == "handed_over":
+        return viewer in (record["pid"], record["to"])
     return record.get("pid") == viewer
 
 
@@ -117,11 +120,12 @@ def _board(state: RoomState) -> list[dict[str, Any]]:
         if message["kind"] == "event":
             deliveries = message["deliveries"]
             waiting = [state.name_of(p) for p, s in deliveries.items() if s == "delivered"]
+            acked = sum(1 for s in deliveries.values() if s == "acknowledged")
             rows.append(
                 {
                     **message,
-                    "total": len(deliveries),
-                    "acked": len(deliveries) - len(waiting),
+                    "total": acked + len(waiting),
+                    "acked": acked,
                     "waiting": waiting,
                 }
             )

@@ -411,30 +411,60 @@ def decide_role(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         current = state.participants[actor]["role"]
         if all(current.get(k) == v for k, v in role.items() if k != "instance"):
             raise RoomRefused("You already have that role.")
-        if _has_pending_command(state, actor):
-            raise RoomRefused("Answer the command you hold before you change role.")
-    return [{"type": "role_taken", "pid": actor, "role": role}]
+    return [*hand_over(state, actor), {"type": "role_taken", "pid": actor, "role": role}]
 
 
-def _has_pending_command(state: RoomState, pid: str) -> bool:
-    return any(
-        m["kind"] == "command" and m["assignee"] == pid and m["status"] == "pending"
-        for m in state.messages.values()
-    )
+def hand_over(state: RoomState, pid: str) -> list[dict]:
+    """What `pid` held in their role, passed on as they stop playing it, so nobody waits on them.
+
+    An event they had not acknowledged goes to someone else playing the same service on the same
+    topic, if anyone does and has not had it; otherwise it is settled as released, unacknowledged.
+    A command they had not answered goes to another instance of its service, as a broker would
+    redeliver it; with none running it stays with nobody and its sender's time-out decides.
+    """
+    role = (state.participants.get(pid) or {}).get("role")
+    if not role:
+        return []
+    records = []
+    for message in state.messages.values():
+        if message["kind"] == "event":
+            if message["deliveries"].get(pid) != "delivered":
+                continue
+            others = [
+                other
+                for other in state.subscribers(message["topic"])
+                if other != pid
+                and other not in message["deliveries"]
+                and state.participants[other]["role"]["service"] == role["service"]
+            ]
+        else:
+            if message["assignee"] != pid or message["status"] != "pending":
+                continue
+            others = [other for other in state.handlers(message["service"]) if other != pid]
+        to = others[0] if others else None
+        records.append(
+            {
+                "type": "handed_over",
+                "mid": message["mid"],
+                "pid": pid,
+                "name": state.name_of(pid),
+                "to": to,
+                "instance": state.role_label(to) if to else "",
+            }
+        )
+    return records
 
 
 def decide_leave_role(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     if not state.participants[actor].get("role"):
         raise RoomRefused("You have no role to leave.")
-    if _has_pending_command(state, actor):
-        raise RoomRefused("Answer the command you hold before you leave your role.")
     _check_role_rate(state, actor, now)
-    return [{"type": "role_left", "pid": actor}]
+    return [*hand_over(state, actor), {"type": "role_left", "pid": actor}]
 
 
 def decide_leave(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
-    """A learner leaves for good (their account is deleted); a command they held times out."""
-    return [{"type": "left", "pid": actor, "name": state.name_of(actor)}]
+    """A learner leaves for good (their account is deleted); what they held is handed over."""
+    return [*hand_over(state, actor), {"type": "left", "pid": actor, "name": state.name_of(actor)}]
 
 
 def _removal(state: RoomState, fields: Mapping[str, Any], *, banned: bool) -> dict[str, Any]:
@@ -446,12 +476,14 @@ def _removal(state: RoomState, fields: Mapping[str, Any], *, banned: bool) -> di
 
 def decide_remove(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     """The teacher sends someone out; they may join again with the code."""
-    return [_removal(state, fields, banned=False)]
+    removal = _removal(state, fields, banned=False)
+    return [*hand_over(state, removal["pid"]), removal]
 
 
 def decide_lock_out(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     """The teacher sends someone out for good: this browser cannot join the room again."""
-    return [_removal(state, fields, banned=True)]
+    removal = _removal(state, fields, banned=True)
+    return [*hand_over(state, removal["pid"]), removal]
 
 
 def decide_lock(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
@@ -713,7 +745,7 @@ def _apply_role_left(state: RoomState, r: Mapping[str, Any]) -> None:
 
 def _apply_gone(state: RoomState, r: Mapping[str, Any]) -> None:
     """Someone left or was removed. Their name stays known to the log's sentences, which were
-    written when each record was made; a command they held waits for its time-out."""
+    written when each record was made; what they held was handed over just before."""
     state.participants.pop(r["pid"], None)
     if r.get("banned") and r["pid"] not in state.banned:
         state.banned.append(r["pid"])
@@ -797,6 +829,19 @@ def _outcome(status: str) -> Callable[[RoomState, Mapping[str, Any]], None]:
     return apply
 
 
+def _apply_handed_over(state: RoomState, r: Mapping[str, Any]) -> None:
+    message = state.messages.get(r["mid"])
+    if message is None:
+        return
+    if message["kind"] == "event":
+        message["deliveries"][r["pid"]] = "released"
+        if r["to"] is not None:
+            message["deliveries"][r["to"]] = "delivered"
+    else:
+        message["assignee"] = r["to"]
+        message["instance"] = r["instance"]
+
+
 def _apply_poll_opened(state: RoomState, r: Mapping[str, Any]) -> None:
     state.poll = {**r["poll"], "answers": {}, "revealed": False, "counts": None}
 
@@ -835,6 +880,7 @@ APPLY: dict[str, Callable[[RoomState, Mapping[str, Any]], None]] = {
     "left": _apply_gone,
     "removed": _apply_gone,
     "locked": _apply_locked,
+    "handed_over": _apply_handed_over,
     "unlocked": _apply_locked,
 }
 

@@ -328,13 +328,59 @@ def test_roles_the_flow_does_not_have_are_refused(room):
     assert "already have that role" in room.refused(ana, "role", kind="handler", service="Payment")
 
 
-def test_an_instance_holding_a_command_answers_it_before_leaving(room):
-    (ana,) = room.join("Ana")
+def test_a_command_held_by_someone_changing_role_goes_to_another_instance(room):
+    ana, ben = room.join("Ana", "Ben")
     assert "no role to leave" in room.refused(ana, "leave_role")
     room.instance(ana)
-    room.act(TEACHER, "send", name="ProcessPayment")
-    assert "Answer the command" in room.refused(ana, "leave_role")
-    assert "Answer the command" in room.refused(ana, "role", kind="handler", service="Order")
+    room.instance(ben)
+    charge = room.message(room.act(TEACHER, "send", name="ProcessPayment"))
+    assert charge["assignee"] == ana
+    handed, taken = room.act(ana, "role", kind="handler", service="Order")
+    assert (handed["type"], handed["to"], handed["instance"]) == ("handed_over", ben, "Payment#2")
+    assert taken["type"] == "role_taken"
+    assert room.state.pending_for(ana) == []
+    assert [m["mid"] for m in room.state.pending_for(ben)] == [charge["mid"]]
+    room.act(ben, "accept", mid=charge["mid"])
+    assert room.state.messages[charge["mid"]]["status"] == "accepted"
+
+
+def test_a_command_nobody_else_can_take_is_left_to_its_senders_time_out(room):
+    (ana,) = room.join("Ana")
+    room.instance(ana)
+    charge = room.message(room.act(TEACHER, "send", name="ProcessPayment"))
+    handed, _ = room.act(ana, "leave_role")
+    assert handed["to"] is None
+    assert room.state.messages[charge["mid"]]["assignee"] is None
+    room.now += COMMAND_TIMEOUT_MS
+    (timed_out,) = room.state.settle(room.now)
+    assert timed_out["mid"] == charge["mid"]
+
+
+def test_an_unacknowledged_event_is_handed_over_or_released_so_nobody_waits(room):
+    ana, ben, cy = room.join("Ana", "Ben", "Cy")
+    room.subscribe(ana, "Email")
+    room.subscribe(cy, "Fraud")
+    first = room.message(room.act(TEACHER, "publish", name="OrderPlaced"))
+    room.subscribe(ben, "Email")  # joins the same subscription after the event went out
+    handed, _ = room.act(ana, "role", kind="handler", service="Payment")
+    assert handed["to"] == ben
+    assert first["deliveries"] == {ana: "released", cy: "delivered", ben: "delivered"}
+    assert room.state.pending_for(ana) == []
+    handed, _ = room.act(cy, "leave_role")
+    assert handed["to"] is None
+    assert first["deliveries"][cy] == "released"
+    room.act(ben, "ack", mid=first["mid"])
+    assert "delivered" not in first["deliveries"].values()
+    assert fold(room.records).to_json() == room.state.to_json()
+
+
+def test_someone_removed_hands_over_what_they_held(room):
+    (ana,) = room.join("Ana")
+    room.subscribe(ana, "Email")
+    placed = room.message(room.act(TEACHER, "publish", name="OrderPlaced"))
+    handed, removed = room.act(TEACHER, "remove", pid=ana)
+    assert (handed["type"], removed["type"]) == ("handed_over", "removed")
+    assert placed["deliveries"] == {ana: "released"}
 
 
 def test_joining_twice_a_taken_name_or_a_full_room_is_refused(room, monkeypatch):
