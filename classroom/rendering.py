@@ -150,6 +150,7 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         return None
     counts = poll["counts"] if poll["revealed"] else poll_counts(poll)
     total = sum(counts)
+    mine = poll["answers"].get(viewer)
     bars = [
         {
             "text": text,
@@ -164,7 +165,10 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         "bars": bars,
         "total": total,
         "people": len(state.participants),
-        "mine": poll["answers"].get(viewer),
+        "mine": mine,
+        # After the reveal each learner is told what they chose and whether it was right.
+        "mine_text": poll["choices"][mine] if mine is not None else "",
+        "mine_right": bool(poll["revealed"] and mine == poll["answer"]),
     }
 
 
