@@ -12,7 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from classroom.polls import poll_questions
+from classroom.polls import all_questions
 from classroom.room import TEACHER, RoomState, audience, poll_counts
 
 TEMPLATE = "classroom/_panels.html"
@@ -197,7 +197,7 @@ def context(state: RoomState, viewer: str, panels: Iterable[str] | None = None) 
         "board": _board(state) if teacher and needs("board") else [],
         "people": _people(state) if teacher and needs("people") else [],
         "poll": _poll(state, viewer) if needs("poll") else None,
-        "poll_questions": poll_questions() if teacher and needs("poll") else (),
+        "poll_questions": all_questions() if teacher and needs("poll") else (),
         "next_step": state.next_step(),
         "awaited": state.awaited() if teacher and needs("controls") else None,
         "script_length": len(state.script),

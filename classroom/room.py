@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from classroom import judge
+from classroom import judge, room_questions
 from classroom.names import NameRefused, clean, looks_alike
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
@@ -628,6 +628,11 @@ def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[di
     question = fields.get("question")
     if not isinstance(question, Mapping):
         raise RoomRefused("Pick a question to ask.")
+    if question.get("computed") is True:
+        try:
+            question = room_questions.compute(state, str(question.get("id", "")))
+        except room_questions.NothingToAsk as missing:
+            raise RoomRefused(str(missing)) from None
     choices = question.get("choices")
     if not isinstance(choices, list | tuple) or not 2 <= len(choices) <= 8:
         raise RoomRefused("A poll needs between two and eight answers.")
@@ -640,6 +645,8 @@ def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         "answer": int(question.get("answer", 0)),
         "explanation": str(question.get("explanation", "")),
     }
+    if question.get("computed") is True:
+        poll["computed"] = True
     return [{"type": "poll_opened", "poll": poll}]
 
 

@@ -672,3 +672,23 @@ async def test_a_socket_ended_without_disconnect_leaves_no_task_behind(learners)
         await socket.future
     await asyncio.sleep(0)
     assert not [t for t in room_tasks() if not t.done()]
+
+
+async def test_a_question_about_the_rooms_own_run_is_answered_from_the_room(
+    teacher, learners, opened
+):
+    ana, ben, _cy = learners
+    t, _ = await opened(teacher)
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    await t.send_json_to({"action": "poll", "question": "room/recipients"})
+    error = await frames_until(t, is_error)
+    assert error[-1]["message"].startswith("Publish an event first")
+    await roles(t, (a, EMAIL), (b, FRAUD))
+    await t.send_json_to({"action": "publish", "name": "OrderPlaced"})
+    await frames_until(t, is_record("published"))
+    await t.send_json_to({"action": "poll", "question": "room/recipients"})
+    frames = await frames_until(a, lambda f: "room-poll" in f.get("content", ""))
+    assert "How many people in this room received it?" in frames[-1]["content"]
+    poll = (await adb(services.room_state)(teacher.code)).poll
+    assert poll["choices"][poll["answer"]] == "Two"
