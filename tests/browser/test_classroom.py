@@ -102,6 +102,12 @@ def join(page, code: str, name: str) -> None:
     connected(page)
 
 
+def close_room(teacher) -> None:
+    """Closing asks first: open the warning, then confirm."""
+    teacher.get_by_text("Close the room…").click()
+    teacher.get_by_role("button", name="Yes, close the room").click()
+
+
 def inbox_item(page, name: str):
     return page.locator("#room-inbox .inbox-item").filter(has_text=name)
 
@@ -321,7 +327,7 @@ class TestClassroom:
         expect(learner.locator("#room-poll")).to_contain_text("Answer received")
         expect(learner.locator("#room-poll input[name=choice]").nth(1)).to_be_checked()
         expect(teacher.locator("#room-poll")).to_contain_text("1 of 1 answered")
-        teacher.get_by_role("button", name="Close the room").click()
+        close_room(teacher)
         learner.watch.assert_clean()
         teacher.watch.assert_clean()
 
@@ -342,7 +348,7 @@ class TestClassroom:
         phone.goto("/classroom/")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(phone, "classroom-home-phone")
-        page.get_by_role("button", name="Close the room").click()
+        close_room(page)
         phone.watch.assert_clean()
 
     def test_the_teacher_sends_someone_out_and_locks_the_room(
@@ -389,7 +395,7 @@ class TestClassroom:
         screenshot(cy, "accounts-look-alike-refused")
         assert_accessible(cy)
         expect(ben.locator("#room-connection")).to_have_attribute("data-state", "open")
-        page.get_by_role("button", name="Close the room").click()
+        close_room(page)
         page.watch.assert_clean()
         ben.watch.assert_clean()
 
