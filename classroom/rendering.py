@@ -22,8 +22,8 @@ TEACHER_PANELS = ("status", "roster", "controls", "board", "poll", "people")
 # Which panels a record changes, beyond its log line.
 TOUCHES: dict[str, tuple[str, ...]] = {
     "joined": ("status", "roster", "board", "people"),
-    "role_taken": ("roster", "role", "board"),
-    "role_left": ("roster", "role", "board"),
+    "role_taken": ("roster", "role", "board", "people"),
+    "role_left": ("roster", "role", "board", "people"),
     "published": ("inbox", "board", "controls"),
     "sent": ("inbox", "board", "controls"),
     "acknowledged": ("inbox", "board"),
@@ -126,6 +126,9 @@ def _board(state: RoomState) -> list[dict[str, Any]]:
                     **message,
                     "total": acked + len(waiting),
                     "acked": acked,
+                    "released": [
+                        state.name_of(p) for p, s in deliveries.items() if s == "released"
+                    ],
                     "waiting": waiting,
                 }
             )

@@ -76,4 +76,7 @@ def test_the_board_stops_waiting_for_someone_who_changed_role():
     assert rendering.concerns(handed, ana)
     assert not rendering.concerns(handed, ben)
     (row,) = rendering.context(room.state, TEACHER, ["board"])["board"]
-    assert (row["acked"], row["total"], row["waiting"]) == (0, 1, ["Ben"])
+    assert (row["acked"], row["total"], row["waiting"], row["released"]) == (0, 1, ["Ben"], ["Ana"])
+    html = rendering.render_panels(room.state, TEACHER, ["board"])
+    assert "0 of 1 acknowledged" in html
+    assert "released unacknowledged by Ana" in html
