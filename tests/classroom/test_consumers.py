@@ -692,3 +692,24 @@ async def test_a_question_about_the_rooms_own_run_is_answered_from_the_room(
     assert "How many people in this room received it?" in frames[-1]["content"]
     poll = (await adb(services.room_state)(teacher.code)).poll
     assert poll["choices"][poll["answer"]] == "Two"
+
+
+async def test_a_command_held_by_someone_changing_role_reaches_the_other_instance(
+    teacher, learners, opened
+):
+    ana, ben, _cy = learners
+    t, _ = await opened(teacher)
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    await roles(t, (a, PAYMENT))
+    await roles(t, (b, PAYMENT))
+    await t.send_json_to({"action": "send", "name": "ProcessPayment"})
+    frames = await frames_until(a, is_record("sent", "ProcessPayment"))
+    assert frames[-1]["for_you"] is True
+    await a.send_json_to({"action": "role", **EMAIL})
+    frames = await frames_until(b, is_record("handed_over"))
+    assert frames[-1]["for_you"] is True
+    assert "Accept ProcessPayment" in frames[-1]["content"]
+    frames = await frames_until(t, is_record("role_taken"))
+    log = " ".join(f.get("content", "") for f in frames)
+    assert "ProcessPayment passed to Ben (Payment#2)" in log

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classroom import room as room_module
+from classroom.narration import narrate
 from classroom.room import (
     COMMAND_TIMEOUT_MS,
     PRIVATE_RECORDS,
@@ -240,6 +241,8 @@ def test_a_silent_handler_is_retried_then_given_up(room):
     assert (retry["name"], retry["attempt"], retry["assignee"]) == ("ProcessPayment", 2, payment)
     room.now += COMMAND_TIMEOUT_MS
     (given_up,) = room.state.settle(room.now)
+    assert narrate(timed_out, room.state).endswith("and will send it again (attempt 2).")
+    assert narrate(given_up, room.state).endswith("and gives up: it publishes OrderCancelled.")
     assert given_up["decision"] == "compensate"
     assert given_up["then"] == [{"verb": "publish", "name": "OrderCancelled", "from": "Order"}]
     assert room.state.next_step()["name"] == "OrderCancelled"
