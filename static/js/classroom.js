@@ -6,10 +6,7 @@
   let kept = null;
 
   function setConnection(state, text) {
-    const status = document.getElementById("room-connection");
-    if (!status) return;
-    status.dataset.state = state;
-    status.textContent = text;
+    Live.setConnection("room-connection", state, text);
   }
 
   function keepTyping() {
@@ -36,13 +33,7 @@
 
   document.addEventListener("htmx:ws:before:message:incoming", keepTyping);
 
-  document.addEventListener("htmx:ws:after:message:incoming", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.detail.message.data);
-    } catch {
-      return;
-    }
+  Live.onFrame((frame) => {
     restoreTyping();
     // Connected only once the room itself has arrived: a socket the server closes at once (its
     // messaging is down) must not flash "Connected".
@@ -55,12 +46,10 @@
       const item = document.getElementById(`inbox-${frame.record.mid}`);
       if (item) item.classList.add("inbox-item--new");
     }
-    const log = document.querySelector(".log__scroll");
-    if (log) log.scrollTop = log.scrollHeight;
+    Live.scrollLog();
   });
 
-  document.addEventListener("htmx:ws:close", (event) => {
-    const code = event.detail && event.detail.code;
+  Live.onClose((code) => {
     if (code === 4003) {
       setConnection("closed", "You are not in this room. Join it again with its code.");
     } else if (code === 4029) {
