@@ -13,6 +13,7 @@ from classroom.room import COMMAND_TIMEOUT_MS, RoomState
 
 # Past this many names, a delivery list says "and N more" instead of reading out the class.
 NAMES_SHOWN = 6
+VERBS = {"publish": "publishes", "send": "sends"}
 
 
 def _person(state: RoomState, pid: str | None) -> str:
@@ -90,9 +91,32 @@ def narrate(record: Mapping[str, Any], state: RoomState) -> str:
     if kind == "timed_out":
         message = state.messages.get(record["mid"], {})
         sender = message.get("from", "The sender")
-        return (
+        said = (
             f"{_message_name(state, record['mid'])} timed out: {sender} stopped waiting for "
-            f"an answer from {_person(state, record['pid'])}."
+            f"an answer from {_person(state, record['pid'])}"
+        )
+        decision = record.get("decision")
+        if decision == "retry":
+            return f"{said}, and will send it again (attempt {record['attempt'] + 1})."
+        if decision == "compensate":
+            steps = ", then ".join(f"{VERBS[s['verb']]} {s['name']}" for s in record["then"])
+            return f"{said}, and gives up: it {steps}."
+        if decision == "give_up":
+            return f"{said}, and gives up."
+        return f"{said}."
+    if kind == "handed_over":
+        message = state.messages.get(record["mid"], {})
+        what = _message_name(state, record["mid"])
+        if record["to"] is not None:
+            to = _person(state, record["to"])
+            return f"{record['name']} stopped playing their role: {what} passed to {to}."
+        if message.get("kind") == "command":
+            return (
+                f"{record['name']} stopped playing their role: {what} is held by nobody now, so "
+                f"{message.get('from', 'its sender')} will time out waiting for it."
+            )
+        return (
+            f"{record['name']} stopped playing their role: {what} is released, never acknowledged."
         )
     if kind == "script_restarted":
         return "The teacher started the script again from its first message."

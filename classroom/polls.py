@@ -1,7 +1,8 @@
 """Quiz questions a teacher can put to the room as a live poll.
 
 Only questions with a fixed list of answers make a poll a class can answer at a glance; the right
-answer of a "predict" question comes from a real engine run, as it does in the quizzes.
+answer of a "predict" question comes from a real engine run, as it does in the quizzes. Questions
+about the room's own run (classroom/room_questions.py) are answered from the room instead.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from classroom.room_questions import QUESTIONS
 from quizzes.banks import load_banks
 from quizzes.grading import predicted_answer
 
@@ -60,7 +62,28 @@ def poll_questions() -> tuple[PollQuestion, ...]:
     return tuple(found)
 
 
-def poll_question(question_id: object) -> PollQuestion | None:
+@dataclass(frozen=True)
+class RoomQuestion:
+    """A question about the room's own run: the room works out its choices and answer when it
+    is asked, from what happened in it."""
+
+    id: str
+    prompt: str
+    quiz: str = "This room's run"
+
+    def as_fields(self) -> dict:
+        return {"id": self.id, "computed": True}
+
+
+ROOM_QUESTIONS = tuple(RoomQuestion(id=qid, prompt=label) for qid, label in QUESTIONS.items())
+
+
+def poll_question(question_id: object) -> PollQuestion | RoomQuestion | None:
     if not isinstance(question_id, str):
         return None
-    return next((q for q in poll_questions() if q.id == question_id), None)
+    return next((q for q in all_questions() if q.id == question_id), None)
+
+
+def all_questions() -> tuple[PollQuestion | RoomQuestion, ...]:
+    """What the teacher may ask: the quiz banks' questions, then the room's own."""
+    return (*poll_questions(), *ROOM_QUESTIONS)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from classroom.polls import poll_questions
+from classroom.polls import all_questions
 from classroom.room import TEACHER, RoomState, audience, poll_counts
 
 TEMPLATE = "classroom/_panels.html"
@@ -22,14 +22,14 @@ TEACHER_PANELS = ("status", "roster", "controls", "board", "poll", "people")
 # Which panels a record changes, beyond its log line.
 TOUCHES: dict[str, tuple[str, ...]] = {
     "joined": ("status", "roster", "board", "people"),
-    "role_taken": ("roster", "role", "board"),
-    "role_left": ("roster", "role", "board"),
+    "role_taken": ("roster", "role", "board", "people"),
+    "role_left": ("roster", "role", "board", "people"),
     "published": ("inbox", "board", "controls"),
     "sent": ("inbox", "board", "controls"),
     "acknowledged": ("inbox", "board"),
-    "accepted": ("inbox", "board"),
-    "rejected": ("inbox", "board"),
-    "timed_out": ("inbox", "board"),
+    "accepted": ("inbox", "board", "controls"),
+    "rejected": ("inbox", "board", "controls"),
+    "timed_out": ("inbox", "board", "controls"),
     "script_restarted": ("controls",),
     "poll_opened": ("poll", "controls"),
     "poll_answered": ("poll",),
@@ -38,6 +38,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "opened": (),
     "left": ("status", "roster", "board", "people"),
     "removed": ("status", "roster", "board", "people"),
+    "handed_over": ("inbox", "board"),
     "locked": ("status", "people"),
     "unlocked": ("status", "people"),
 }
@@ -57,6 +58,8 @@ def concerns(record: Mapping[str, Any], viewer: str) -> bool:
         return False
     if record["type"] == "published":
         return viewer in record["deliveries"]
+    if record["type"] == "handed_over":
+        return viewer in (record["pid"], record["to"])
     return record.get("pid") == viewer
 
 
@@ -117,11 +120,15 @@ def _board(state: RoomState) -> list[dict[str, Any]]:
         if message["kind"] == "event":
             deliveries = message["deliveries"]
             waiting = [state.name_of(p) for p, s in deliveries.items() if s == "delivered"]
+            acked = sum(1 for s in deliveries.values() if s == "acknowledged")
             rows.append(
                 {
                     **message,
-                    "total": len(deliveries),
-                    "acked": len(deliveries) - len(waiting),
+                    "total": acked + len(waiting),
+                    "acked": acked,
+                    "released": [
+                        state.name_of(p) for p, s in deliveries.items() if s == "released"
+                    ],
                     "waiting": waiting,
                 }
             )
@@ -146,6 +153,7 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         return None
     counts = poll["counts"] if poll["revealed"] else poll_counts(poll)
     total = sum(counts)
+    mine = poll["answers"].get(viewer)
     bars = [
         {
             "text": text,
@@ -160,7 +168,10 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         "bars": bars,
         "total": total,
         "people": len(state.participants),
-        "mine": poll["answers"].get(viewer),
+        "mine": mine,
+        # After the reveal each learner is told what they chose and whether it was right.
+        "mine_text": poll["choices"][mine] if mine is not None else "",
+        "mine_right": bool(poll["revealed"] and mine == poll["answer"]),
     }
 
 
@@ -189,8 +200,9 @@ def context(state: RoomState, viewer: str, panels: Iterable[str] | None = None) 
         "board": _board(state) if teacher and needs("board") else [],
         "people": _people(state) if teacher and needs("people") else [],
         "poll": _poll(state, viewer) if needs("poll") else None,
-        "poll_questions": poll_questions() if teacher and needs("poll") else (),
+        "poll_questions": all_questions() if teacher and needs("poll") else (),
         "next_step": state.next_step(),
+        "awaited": state.awaited() if teacher and needs("controls") else None,
         "script_length": len(state.script),
         "subscriptions": catalogue.subscriptions(),
         "handler_services": catalogue.handlers,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from classroom import judge, room_questions
 from classroom.names import NameRefused, clean, looks_alike
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
@@ -81,6 +82,23 @@ class Catalogue:
 
 
 @cache
+def world_for(scenario_name: str) -> World:
+    """The world the scenario's engine runs: the judge of what the room's flow does next."""
+    return load_scenario(scenario_name).world() or World.from_data(ORDER_FLOW)
+
+
+def opening_of(script: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
+    """The script's steps up to its first command: what the room starts from. Everything after
+    that follows from what the learners do, as the judge decides."""
+    opening = []
+    for step in script:
+        opening.append(dict(step))
+        if step["verb"] == "send":
+            break
+    return opening
+
+
+@cache
 def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...]]:
     """The room's catalogue and the messages the scenario sends and publishes, in order.
 
@@ -89,7 +107,7 @@ def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...
     """
     scenario = load_scenario(scenario_name)
     engine = scenario.run()
-    world = scenario.world() or World.from_data(ORDER_FLOW)
+    world = world_for(scenario_name)
     steps: list[dict[str, str]] = []
     senders: dict[str, str] = {}
     for record in engine.trace:
@@ -114,8 +132,14 @@ class RoomState:
     public_seq: int = 0
     participants: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
-    script: list[dict[str, str]] = field(default_factory=list)
+    script: list[dict[str, Any]] = field(default_factory=list)
     script_pos: int = 0
+    # How many of the script's steps the room opened with; the rest came from the judge.
+    opening: int = 0
+    # Starting the script again begins a new run: outcomes of an earlier run branch nothing.
+    run: int = 0
+    # The order's status, as the world's projection reads the events published so far.
+    order_status: str = ""
     poll: dict[str, Any] | None = None
     rotation: dict[str, int] = field(default_factory=dict)
     # Locked: nobody new may join. Banned: learners the teacher locked out, by their private id.
@@ -173,8 +197,42 @@ class RoomState:
                 waiting.append(message)
         return waiting
 
-    def next_step(self) -> dict[str, str] | None:
+    def next_step(self) -> dict[str, Any] | None:
         return self.script[self.script_pos] if self.script_pos < len(self.script) else None
+
+    def world(self) -> World:
+        return world_for(self.scenario)
+
+    def awaited(self) -> dict[str, Any] | None:
+        """The script's command of this run still waiting for its answer, if any."""
+        for message in self.messages.values():
+            if (
+                message["kind"] == "command"
+                and message["status"] == "pending"
+                and message.get("scripted")
+                and message.get("run", 0) == self.run
+            ):
+                return message
+        return None
+
+    def branch(self, message: Mapping[str, Any], outcome: str) -> dict[str, Any]:
+        """What the world says follows this outcome, as fields for the outcome's record.
+
+        Only a command the script sent in this run branches the script; one the teacher sent by
+        hand, or one from before the script was started again, changes nothing that comes next.
+        """
+        if not message.get("scripted") or message.get("run", 0) != self.run:
+            return {}
+        steps = judge.after_command(
+            self.world(),
+            command=message["name"],
+            sender=message["from"],
+            handler=message["service"],
+            outcome=outcome,
+            attempt=message.get("attempt", 1),
+            status=self.order_status,
+        )
+        return {"then": steps}
 
     def to_json(self) -> dict[str, Any]:
         data = {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != "catalogue"}
@@ -227,10 +285,23 @@ class RoomState:
             for m in self.messages.values()
             if m["kind"] == "command" and m["status"] == "pending" and m["deadline"] <= now
         ]
-        return [
-            self.record({"type": "timed_out", "mid": m["mid"], "pid": m["assignee"]}, now)
-            for m in expired
-        ]
+        return [self.record(self._timed_out(m), now) for m in expired]
+
+    def _timed_out(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        record = {"type": "timed_out", "mid": message["mid"], "pid": message["assignee"]}
+        branch = self.branch(message, judge.TIMED_OUT)
+        if branch:
+            policy = self.world().policy_for(message["from"], message["name"])
+            attempt = message.get("attempt", 1)
+            record["attempt"] = attempt
+            record["decision"] = (
+                "retry"
+                if attempt <= policy.retries
+                else "compensate"
+                if branch["then"]
+                else "give_up"
+            )
+        return {**record, **branch}
 
     def record(self, record: dict[str, Any], now: int) -> dict[str, Any]:
         """Stamps a new record with the next sequence number and the time, and applies it.
@@ -340,30 +411,60 @@ def decide_role(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         current = state.participants[actor]["role"]
         if all(current.get(k) == v for k, v in role.items() if k != "instance"):
             raise RoomRefused("You already have that role.")
-        if _has_pending_command(state, actor):
-            raise RoomRefused("Answer the command you hold before you change role.")
-    return [{"type": "role_taken", "pid": actor, "role": role}]
+    return [*hand_over(state, actor), {"type": "role_taken", "pid": actor, "role": role}]
 
 
-def _has_pending_command(state: RoomState, pid: str) -> bool:
-    return any(
-        m["kind"] == "command" and m["assignee"] == pid and m["status"] == "pending"
-        for m in state.messages.values()
-    )
+def hand_over(state: RoomState, pid: str) -> list[dict]:
+    """What `pid` held in their role, passed on as they stop playing it, so nobody waits on them.
+
+    An event they had not acknowledged goes to someone else playing the same service on the same
+    topic, if anyone does and has not had it; otherwise it is settled as released, unacknowledged.
+    A command they had not answered goes to another instance of its service, as a broker would
+    redeliver it; with none running it stays with nobody and its sender's time-out decides.
+    """
+    role = (state.participants.get(pid) or {}).get("role")
+    if not role:
+        return []
+    records = []
+    for message in state.messages.values():
+        if message["kind"] == "event":
+            if message["deliveries"].get(pid) != "delivered":
+                continue
+            others = [
+                other
+                for other in state.subscribers(message["topic"])
+                if other != pid
+                and other not in message["deliveries"]
+                and state.participants[other]["role"]["service"] == role["service"]
+            ]
+        else:
+            if message["assignee"] != pid or message["status"] != "pending":
+                continue
+            others = [other for other in state.handlers(message["service"]) if other != pid]
+        to = others[0] if others else None
+        records.append(
+            {
+                "type": "handed_over",
+                "mid": message["mid"],
+                "pid": pid,
+                "name": state.name_of(pid),
+                "to": to,
+                "instance": state.role_label(to) if to else "",
+            }
+        )
+    return records
 
 
 def decide_leave_role(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     if not state.participants[actor].get("role"):
         raise RoomRefused("You have no role to leave.")
-    if _has_pending_command(state, actor):
-        raise RoomRefused("Answer the command you hold before you leave your role.")
     _check_role_rate(state, actor, now)
-    return [{"type": "role_left", "pid": actor}]
+    return [*hand_over(state, actor), {"type": "role_left", "pid": actor}]
 
 
 def decide_leave(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
-    """A learner leaves for good (their account is deleted); a command they held times out."""
-    return [{"type": "left", "pid": actor, "name": state.name_of(actor)}]
+    """A learner leaves for good (their account is deleted); what they held is handed over."""
+    return [*hand_over(state, actor), {"type": "left", "pid": actor, "name": state.name_of(actor)}]
 
 
 def _removal(state: RoomState, fields: Mapping[str, Any], *, banned: bool) -> dict[str, Any]:
@@ -375,12 +476,14 @@ def _removal(state: RoomState, fields: Mapping[str, Any], *, banned: bool) -> di
 
 def decide_remove(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     """The teacher sends someone out; they may join again with the code."""
-    return [_removal(state, fields, banned=False)]
+    removal = _removal(state, fields, banned=False)
+    return [*hand_over(state, removal["pid"]), removal]
 
 
 def decide_lock_out(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     """The teacher sends someone out for good: this browser cannot join the room again."""
-    return [_removal(state, fields, banned=True)]
+    removal = _removal(state, fields, banned=True)
+    return [*hand_over(state, removal["pid"]), removal]
 
 
 def decide_lock(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
@@ -409,7 +512,16 @@ def decide_publish(state: RoomState, actor: str, fields: dict, now: int) -> list
     return [_published(state, name, topic, state.cat().publishers.get(name, "Teacher"))]
 
 
+def _check_may_follow(state: RoomState, name: str) -> None:
+    if not judge.may_follow(state.world(), state.order_status, name):
+        raise RoomRefused(
+            f"{name} cannot happen now: the order is {state.order_status}. "
+            "Start the script again for a new order."
+        )
+
+
 def _published(state: RoomState, name: str, topic: str, sender: str) -> dict:
+    _check_may_follow(state, name)
     return {
         "type": "published",
         "mid": f"r{len(state.messages) + 1}",
@@ -417,6 +529,7 @@ def _published(state: RoomState, name: str, topic: str, sender: str) -> dict:
         "topic": topic,
         "from": sender,
         "deliveries": state.subscribers(topic),
+        "status": judge.status_after(state.world(), state.order_status, name),
     }
 
 
@@ -449,8 +562,17 @@ def _sent(state: RoomState, name: str, service: str, sender: str, now: int) -> d
 
 
 def decide_next(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
+    """The script's next step. What comes after a command depends on its answer, so while the
+    script has nothing else to do, the teacher waits for that answer (or its time-out)."""
     step = state.next_step()
     if step is None:
+        awaited = state.awaited()
+        if awaited is not None:
+            who = state.name_of(awaited["assignee"]) if awaited["assignee"] else "nobody"
+            raise RoomRefused(
+                f"What comes next depends on the answer to {awaited['name']}, "
+                f"held by {who}: wait for it, or for its time-out."
+            )
         raise RoomRefused("The script is finished; load it again to start over.")
     _check_room_for_message(state)
     catalogue = state.cat()
@@ -458,6 +580,8 @@ def decide_next(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         record = _published(state, step["name"], catalogue.events[step["name"]], step["from"])
     else:
         record = _sent(state, step["name"], catalogue.commands[step["name"]], step["from"], now)
+        if step.get("attempt", 1) > 1:
+            record["attempt"] = step["attempt"]
     return [{**record, "script_step": state.script_pos}]
 
 
@@ -488,13 +612,15 @@ def _held_command(state: RoomState, actor: str, fields: dict) -> dict:
 
 def decide_accept(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     message = _held_command(state, actor, fields)
-    return [{"type": "accepted", "mid": message["mid"], "pid": actor}]
+    branch = state.branch(message, judge.ACCEPTED)
+    return [{"type": "accepted", "mid": message["mid"], "pid": actor, **branch}]
 
 
 def decide_reject(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
     message = _held_command(state, actor, fields)
     reason = _text(fields, "reason", "A reason for the rejection", REASON_MAX)
-    return [{"type": "rejected", "mid": message["mid"], "pid": actor, "reason": reason}]
+    branch = state.branch(message, judge.REJECTED)
+    return [{"type": "rejected", "mid": message["mid"], "pid": actor, "reason": reason, **branch}]
 
 
 def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[dict]:
@@ -502,6 +628,11 @@ def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[di
     question = fields.get("question")
     if not isinstance(question, Mapping):
         raise RoomRefused("Pick a question to ask.")
+    if question.get("computed") is True:
+        try:
+            question = room_questions.compute(state, str(question.get("id", "")))
+        except room_questions.NothingToAsk as missing:
+            raise RoomRefused(str(missing)) from None
     choices = question.get("choices")
     if not isinstance(choices, list | tuple) or not 2 <= len(choices) <= 8:
         raise RoomRefused("A poll needs between two and eight answers.")
@@ -514,6 +645,8 @@ def decide_poll(state: RoomState, actor: str, fields: dict, now: int) -> list[di
         "answer": int(question.get("answer", 0)),
         "explanation": str(question.get("explanation", "")),
     }
+    if question.get("computed") is True:
+        poll["computed"] = True
     return [{"type": "poll_opened", "poll": poll}]
 
 
@@ -594,6 +727,7 @@ def _apply_opened(state: RoomState, r: Mapping[str, Any]) -> None:
     state.catalogue = None
     state.script = [dict(s) for s in r.get("script", ())]
     state.script_pos = 0
+    state.opening = len(state.script)
 
 
 def _apply_joined(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -618,7 +752,7 @@ def _apply_role_left(state: RoomState, r: Mapping[str, Any]) -> None:
 
 def _apply_gone(state: RoomState, r: Mapping[str, Any]) -> None:
     """Someone left or was removed. Their name stays known to the log's sentences, which were
-    written when each record was made; a command they held waits for its time-out."""
+    written when each record was made; what they held was handed over just before."""
     state.participants.pop(r["pid"], None)
     if r.get("banned") and r["pid"] not in state.banned:
         state.banned.append(r["pid"])
@@ -639,6 +773,7 @@ def _apply_published(state: RoomState, r: Mapping[str, Any]) -> None:
         "at": r["at"],
         "deliveries": dict.fromkeys(r["deliveries"], "delivered"),
     }
+    state.order_status = r.get("status", state.order_status)
     _advance_script(state, r)
 
 
@@ -657,6 +792,8 @@ def _apply_sent(state: RoomState, r: Mapping[str, Any]) -> None:
         "status": "pending",
         "reason": "",
     }
+    if "script_step" in r:
+        state.messages[r["mid"]].update(scripted=True, run=state.run, attempt=r.get("attempt", 1))
     if r["pid"] is not None:
         state.rotation[r["service"]] = state.rotation.get(r["service"], 0) + 1
     _advance_script(state, r)
@@ -668,7 +805,18 @@ def _advance_script(state: RoomState, r: Mapping[str, Any]) -> None:
 
 
 def _apply_script_restarted(state: RoomState, r: Mapping[str, Any]) -> None:
+    if state.opening:
+        del state.script[state.opening :]
     state.script_pos = 0
+    state.run += 1
+    state.order_status = ""
+
+
+def _branch(state: RoomState, r: Mapping[str, Any]) -> None:
+    """The judge's steps go first in what the script has left to do."""
+    if "then" in r:
+        at = state.script_pos
+        state.script[at:at] = [dict(step) for step in r["then"]]
 
 
 def _apply_acknowledged(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -683,8 +831,22 @@ def _outcome(status: str) -> Callable[[RoomState, Mapping[str, Any]], None]:
         if message is not None:
             message["status"] = status
             message["reason"] = r.get("reason", "")
+        _branch(state, r)
 
     return apply
+
+
+def _apply_handed_over(state: RoomState, r: Mapping[str, Any]) -> None:
+    message = state.messages.get(r["mid"])
+    if message is None:
+        return
+    if message["kind"] == "event":
+        message["deliveries"][r["pid"]] = "released"
+        if r["to"] is not None:
+            message["deliveries"][r["to"]] = "delivered"
+    else:
+        message["assignee"] = r["to"]
+        message["instance"] = r["instance"]
 
 
 def _apply_poll_opened(state: RoomState, r: Mapping[str, Any]) -> None:
@@ -725,6 +887,7 @@ APPLY: dict[str, Callable[[RoomState, Mapping[str, Any]], None]] = {
     "left": _apply_gone,
     "removed": _apply_gone,
     "locked": _apply_locked,
+    "handed_over": _apply_handed_over,
     "unlocked": _apply_locked,
 }
 
@@ -737,5 +900,5 @@ def opened_record(code: str, scenario_name: str, title: str) -> dict[str, Any]:
         "code": code,
         "scenario": scenario_name,
         "title": title,
-        "script": [dict(step) for step in script],
+        "script": opening_of(script),
     }

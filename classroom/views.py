@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +18,7 @@ from classroom import acting, identity, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
+from classroom.summary import summarise, to_csv
 from learners.identity import learner_for_request
 from simulator.engine import list_scenarios, load_scenario
 from throttles import limited, wait_words
@@ -177,3 +179,16 @@ def review_page(request, code):
         "classroom/review.html",
         {"room": room, "records": services.room_log(room), "state": services.room_state(code)},
     )
+
+
+@require_safe
+def summary_csv(request, code):
+    """One row per learner of the room, for the teacher to keep after class."""
+    code, room = _teachers_room(request, code, "Only this room's teacher can read its summary.")
+    if code is None:
+        return room
+    response = HttpResponse(
+        to_csv(summarise(services.room_log(room))), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="room-{code}-summary.csv"'
+    return response

@@ -102,6 +102,12 @@ def join(page, code: str, name: str) -> None:
     connected(page)
 
 
+def close_room(teacher) -> None:
+    """Closing asks first: open the warning, then confirm."""
+    teacher.get_by_text("Close the room…").click()
+    teacher.get_by_role("button", name="Yes, close the room").click()
+
+
 def inbox_item(page, name: str):
     return page.locator("#room-inbox .inbox-item").filter(has_text=name)
 
@@ -121,40 +127,40 @@ class TestClassroom:
         code = open_room(teacher, title="Group B")
         expect(teacher.locator("#room-status")).to_contain_text(f"Room {code} is open")
 
-        ana, ben = person(), person()
+        ana, ben, cy = person(), person(), person()
         ana.goto("/classroom/")
         screenshot(ana, "classroom-home")
         assert_accessible(ana)
         join(ana, code, "Ana")
         join(ben, code, "Ben")
-        expect(teacher.locator("#room-status")).to_contain_text("2 in the room")
+        join(cy, code, "Cy")
+        expect(teacher.locator("#room-status")).to_contain_text("3 in the room")
 
         ana.get_by_label("Subscribe to order-events as").select_option("Email")
         ana.locator("form").filter(
             has=ana.get_by_label("Subscribe to order-events as")
         ).get_by_role("button", name="Subscribe").click()
         expect(ana.locator("#room-role")).to_contain_text("playing Email on order-events")
-        ben.get_by_label("Run an instance of").select_option("Payment")
-        ben.get_by_role("button", name="Start instance").click()
-        expect(ben.locator("#room-role")).to_contain_text("playing Payment#1")
+        for learner, service in ((ben, "Payment"), (cy, "Order")):
+            learner.get_by_label("Run an instance of").select_option(service)
+            learner.get_by_role("button", name="Start instance").click()
+            expect(learner.locator("#room-role")).to_contain_text(f"playing {service}#1")
         roster = teacher.locator("#room-roster")
         expect(roster).to_contain_text("Payment#1: Ben")
         expect(roster.locator(".roster-topic").first).to_contain_text("Ana")
 
-        # The teacher walks the whole script, one message at a time.
-        steps = [
-            "Checkout sends PlaceOrder",
-            "Order publishes OrderPlaced",
-            "Order sends ProcessPayment",
-            "Payment publishes PaymentCompleted",
-            "Order sends ShipOrder",
-            "Fulfillment publishes OrderShipped",
-        ]
-        for step in steps:
+        def next_step(step: str) -> None:
             button = teacher.get_by_role("button", name=f"Next: {step}")
             button.click()
             expect(button).to_have_count(0)
-        expect(teacher.locator("#room-controls")).to_contain_text("script is finished")
+
+        # The script waits for each command's answer: what comes next depends on it.
+        next_step("Checkout sends PlaceOrder")
+        controls = teacher.locator("#room-controls")
+        expect(controls).to_contain_text("Waiting for the answer to PlaceOrder (Order#1)")
+        inbox_item(cy, "PlaceOrder").get_by_role("button", name="Accept PlaceOrder").click()
+        next_step("Order publishes OrderPlaced")
+        next_step("Order sends ProcessPayment")
 
         # An event reaches the subscriber, who still has it after a reload.
         placed = inbox_item(ana, "OrderPlaced")
@@ -171,7 +177,7 @@ class TestClassroom:
         expect(ana.locator("#room-inbox .inbox__done")).to_contain_text("OrderPlaced: Acknowledged")
         expect(inbox_item(ana, "OrderPlaced")).to_have_count(0)
 
-        # A command reaches the one instance, who refuses it with a reason.
+        # A command reaches the one instance, who refuses it with a reason: the room compensates.
         payment = inbox_item(ben, "ProcessPayment")
         expect(payment).to_contain_text("for you alone as Payment#1")
         payment.get_by_label("Reason").fill("card declined")
@@ -179,40 +185,57 @@ class TestClassroom:
         expect(ben.locator("#room-inbox .inbox__done")).to_contain_text(
             "ProcessPayment: Rejected (card declined)"
         )
+        next_step("Payment publishes PaymentDeclined")
+        next_step("Order publishes OrderCancelled")
+        expect(controls).to_contain_text("script is finished")
+        expect(inbox_item(ana, "OrderCancelled")).to_have_count(1)
 
         expect(board_row(teacher, "OrderPlaced")).to_contain_text("1 of 1 acknowledged")
         expect(board_row(teacher, "ProcessPayment")).to_contain_text("Payment#1: Ben alone")
         expect(board_row(teacher, "ProcessPayment")).to_contain_text("Rejected: card declined")
-        expect(board_row(teacher, "PaymentCompleted")).to_contain_text(
+        expect(board_row(teacher, "PaymentDeclined")).to_contain_text(
             "nobody in the room subscribed to payment-events"
         )
         log = teacher.locator("#room-log-lines")
         expect(log).to_contain_text("Ben (Payment#1) rejected ProcessPayment: card declined.")
+        expect(log).not_to_contain_text("PaymentCompleted")
+        screenshot(teacher, "classroom-branch")
 
         # A live poll: answers come in as a histogram, then the answer is revealed.
         question = teacher.get_by_label(re.compile(r"^Question\b"))
         question.select_option(index=0)
         prompt = question.locator("option").first.inner_text().split(": ", 1)[1][:40]
         teacher.get_by_role("button", name="Ask the room").click()
-        for learner, choice in ((ana, 0), (ben, 1)):
+        for learner, choice in ((ana, 0), (ben, 1), (cy, 1)):
             expect(learner.locator("#room-poll")).to_contain_text(prompt.rstrip("…"))
             learner.locator("#room-poll .poll__choice").nth(choice).click()
             learner.get_by_role("button", name="Answer", exact=True).click()
             expect(learner.locator("#room-poll")).to_contain_text("Answer received")
-        expect(teacher.locator("#room-poll")).to_contain_text("2 of 2 answered")
+        expect(teacher.locator("#room-poll")).to_contain_text("3 of 3 answered")
         counts = teacher.locator("#room-poll .histogram__count")
         expect(counts.nth(0)).to_have_text("1")
-        expect(counts.nth(1)).to_have_text("1")
+        expect(counts.nth(1)).to_have_text("2")
         screenshot(teacher, "classroom-teacher")
         assert_accessible(teacher)
         teacher.get_by_role("button", name="Reveal the answer").click()
-        for learner in (ana, ben):
+        for learner in (ana, ben, cy):
             expect(learner.locator("#room-poll")).to_contain_text("(right answer)")
             expect(learner.locator("#room-poll .poll__explanation")).not_to_be_empty()
 
-        # Closing the room: everyone sees it, and the log stays for the teacher.
-        teacher.get_by_role("button", name="Close the room").click()
-        for everyone in (teacher, ana, ben):
+        # Closing the room asks first; then everyone sees it, and the log stays for the teacher.
+        close = teacher.get_by_role("button", name="Yes, close the room")
+        expect(close).to_be_hidden()
+        teacher.get_by_text("Close the room…").click()
+        expect(close).to_be_visible()
+        expect(teacher.locator("#close-warning")).to_contain_text("cannot be opened again")
+        screenshot(teacher, "classroom-close-confirm")
+        assert_accessible(teacher)
+        teacher.get_by_text("Close the room…").click()  # changed their mind
+        expect(close).to_be_hidden()
+        expect(teacher.locator("#room-status")).to_contain_text(f"Room {code} is open")
+        teacher.get_by_text("Close the room…").click()
+        close.click()
+        for everyone in (teacher, ana, ben, cy):
             expect(everyone.locator("#room-status")).to_contain_text("This room is closed.")
         expect(ana.get_by_role("button", name="Subscribe")).to_have_count(0)
         teacher.get_by_role("link", name="read later").click()
@@ -222,12 +245,19 @@ class TestClassroom:
             "Ana joined the room.",
             "Ana acknowledged OrderPlaced.",
             "Ben (Payment#1) rejected ProcessPayment: card declined.",
-            "The poll's answer was revealed (2 answered).",
+            "The poll's answer was revealed (3 answered).",
             "The teacher closed the room.",
         ):
             expect(review).to_contain_text(line)
         screenshot(teacher, "classroom-review")
         assert_accessible(teacher)
+        with teacher.expect_download() as download:
+            teacher.get_by_role("link", name="Download the summary per learner (CSV)").click()
+        with open(download.value.path(), encoding="utf-8") as saved:
+            rows = saved.read().splitlines()
+        assert rows[0].startswith("name,roles played,events received,events acknowledged")
+        assert [row.split(",")[0] for row in rows[1:]] == ["Ana", "Ben", "Cy"]
+        assert "ProcessPayment: card declined" in rows[2]
 
         # A closed room's code no longer lets anyone in.
         late = person()
@@ -242,7 +272,7 @@ class TestClassroom:
         assert late.watch.page_errors == []
         assert late.watch.csp_violations() == []
         assert all("404" in message for message in late.watch.console_errors)
-        for everyone in (teacher, ana, ben):
+        for everyone in (teacher, ana, ben, cy):
             everyone.watch.assert_clean()
 
     def test_a_learner_plays_with_the_keyboard_alone(self, page, person, teacher_account):
@@ -297,7 +327,7 @@ class TestClassroom:
         expect(learner.locator("#room-poll")).to_contain_text("Answer received")
         expect(learner.locator("#room-poll input[name=choice]").nth(1)).to_be_checked()
         expect(teacher.locator("#room-poll")).to_contain_text("1 of 1 answered")
-        teacher.get_by_role("button", name="Close the room").click()
+        close_room(teacher)
         learner.watch.assert_clean()
         teacher.watch.assert_clean()
 
@@ -318,7 +348,7 @@ class TestClassroom:
         phone.goto("/classroom/")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(phone, "classroom-home-phone")
-        page.get_by_role("button", name="Close the room").click()
+        close_room(page)
         phone.watch.assert_clean()
 
     def test_the_teacher_sends_someone_out_and_locks_the_room(
@@ -365,7 +395,7 @@ class TestClassroom:
         screenshot(cy, "accounts-look-alike-refused")
         assert_accessible(cy)
         expect(ben.locator("#room-connection")).to_have_attribute("data-state", "open")
-        page.get_by_role("button", name="Close the room").click()
+        close_room(page)
         page.watch.assert_clean()
         ben.watch.assert_clean()
 

@@ -13,6 +13,15 @@ from config.asgi import application
 
 CATALOGUE, SCRIPT = script_for("order-flow")
 
+# A poll question as a teacher's bank holds it.
+QUESTION = {
+    "id": "basics/q1",
+    "prompt": "Which of these is an event?",
+    "choices": ["PlaceOrder", "OrderPlaced", "ShipOrder"],
+    "answer": 1,
+    "explanation": "An event names something that already happened.",
+}
+
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
 

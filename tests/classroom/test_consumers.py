@@ -153,7 +153,10 @@ async def test_every_action_over_the_socket_lands_in_the_log(teacher, learners, 
 
     await t.send_json_to({"action": "next"})  # PlaceOrder, to Order: nobody runs it
     await frames_until(t, is_record("sent"))
-    await t.send_json_to({"action": "next"})  # OrderPlaced, to both subscribers
+    await t.send_json_to({"action": "next"})  # what follows depends on PlaceOrder's answer
+    frames = await frames_until(t, lambda f: f["type"] == "error")
+    assert "depends on the answer to PlaceOrder" in frames[-1]["message"]
+    await t.send_json_to({"action": "publish", "name": "OrderPlaced"})  # to both subscribers
     frames = await frames_until(a, is_record("published"))
     placed = frames[-1]["record"]["mid"]
     assert frames[-1]["for_you"] is True
@@ -669,3 +672,44 @@ async def test_a_socket_ended_without_disconnect_leaves_no_task_behind(learners)
         await socket.future
     await asyncio.sleep(0)
     assert not [t for t in room_tasks() if not t.done()]
+
+
+async def test_a_question_about_the_rooms_own_run_is_answered_from_the_room(
+    teacher, learners, opened
+):
+    ana, ben, _cy = learners
+    t, _ = await opened(teacher)
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    await t.send_json_to({"action": "poll", "question": "room/recipients"})
+    error = await frames_until(t, is_error)
+    assert error[-1]["message"].startswith("Publish an event first")
+    await roles(t, (a, EMAIL), (b, FRAUD))
+    await t.send_json_to({"action": "publish", "name": "OrderPlaced"})
+    await frames_until(t, is_record("published"))
+    await t.send_json_to({"action": "poll", "question": "room/recipients"})
+    frames = await frames_until(a, lambda f: "room-poll" in f.get("content", ""))
+    assert "How many people in this room received it?" in frames[-1]["content"]
+    poll = (await adb(services.room_state)(teacher.code)).poll
+    assert poll["choices"][poll["answer"]] == "Two"
+
+
+async def test_a_command_held_by_someone_changing_role_reaches_the_other_instance(
+    teacher, learners, opened
+):
+    ana, ben, _cy = learners
+    t, _ = await opened(teacher)
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    await roles(t, (a, PAYMENT))
+    await roles(t, (b, PAYMENT))
+    await t.send_json_to({"action": "send", "name": "ProcessPayment"})
+    frames = await frames_until(a, is_record("sent", "ProcessPayment"))
+    assert frames[-1]["for_you"] is True
+    await a.send_json_to({"action": "role", **EMAIL})
+    frames = await frames_until(b, is_record("handed_over"))
+    assert frames[-1]["for_you"] is True
+    assert "Accept ProcessPayment" in frames[-1]["content"]
+    frames = await frames_until(t, is_record("role_taken"))
+    log = " ".join(f.get("content", "") for f in frames)
+    assert "ProcessPayment passed to Ben (Payment#2)" in log

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 
 from classroom import rendering
 from classroom.room import TEACHER
-from tests.classroom.helpers import Room
+from tests.classroom.helpers import QUESTION, Room
 
 
 def drawn_alone(state, pid: str) -> str:
@@ -47,3 +47,36 @@ def test_a_shared_inbox_is_exactly_each_learners_own():
     assert f'id="inbox-{command}"' in check()[dee]
     room.act(dee, "reject", mid=command, reason="card declined")
     assert "Rejected (card declined)" in check()[dee]
+
+
+def test_after_the_reveal_each_learner_has_their_own_choice_and_its_verdict():
+    room = Room()
+    ana, ben, cy = room.join("Ana", "Ben", "Cy")
+    room.act(TEACHER, "poll", question=QUESTION)
+    room.act(ana, "answer", choice=1)
+    room.act(ben, "answer", choice=0)
+    before = rendering.context(room.state, ana, ["poll"])["poll"]
+    assert (before["mine_text"], before["mine_right"]) == ("OrderPlaced", False)
+    room.act(TEACHER, "reveal")
+    polls = {pid: rendering.context(room.state, pid, ["poll"])["poll"] for pid in (ana, ben, cy)}
+    assert (polls[ana]["mine_text"], polls[ana]["mine_right"]) == ("OrderPlaced", True)
+    assert (polls[ben]["mine_text"], polls[ben]["mine_right"]) == ("PlaceOrder", False)
+    assert (polls[cy]["mine"], polls[cy]["mine_text"], polls[cy]["mine_right"]) == (None, "", False)
+
+
+def test_the_board_stops_waiting_for_someone_who_changed_role():
+    room = Room()
+    ana, ben = room.join("Ana", "Ben")
+    room.subscribe(ana, "Email")
+    room.subscribe(ben, "Fraud")
+    room.act(TEACHER, "publish", name="OrderPlaced")
+    (row,) = rendering.context(room.state, TEACHER, ["board"])["board"]
+    assert (row["acked"], row["total"], row["waiting"]) == (0, 2, ["Ana", "Ben"])
+    handed, _ = room.act(ana, "leave_role")
+    assert rendering.concerns(handed, ana)
+    assert not rendering.concerns(handed, ben)
+    (row,) = rendering.context(room.state, TEACHER, ["board"])["board"]
+    assert (row["acked"], row["total"], row["waiting"], row["released"]) == (0, 1, ["Ben"], ["Ana"])
+    html = rendering.render_panels(room.state, TEACHER, ["board"])
+    assert "0 of 1 acknowledged" in html
+    assert "released unacknowledged by Ana" in html

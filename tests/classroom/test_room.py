@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classroom import room as room_module
+from classroom.narration import narrate
 from classroom.room import (
     COMMAND_TIMEOUT_MS,
     PRIVATE_RECORDS,
@@ -18,16 +19,8 @@ from classroom.room import (
     audience,
     fold,
 )
-from tests.classroom.helpers import CATALOGUE, SCRIPT, Room
+from tests.classroom.helpers import CATALOGUE, QUESTION, SCRIPT, Room
 from tests.purity import django_modules_loaded_by
-
-QUESTION = {
-    "id": "basics/q1",
-    "prompt": "Which of these is an event?",
-    "choices": ["PlaceOrder", "OrderPlaced", "ShipOrder"],
-    "answer": 1,
-    "explanation": "An event names something that already happened.",
-}
 
 
 @pytest.fixture
@@ -127,14 +120,86 @@ def test_accepting_and_rejecting_settle_the_command(room):
 
 
 def test_the_script_walks_the_scenario_and_starts_again(room):
-    (cy,) = room.join("Cy")
+    cy, di, ed = room.join("Cy", "Di", "Ed")
     room.instance(cy, "Order")
-    names = [room.message(room.act(TEACHER, "next"))["name"] for _ in SCRIPT]
+    room.instance(di, "Payment")
+    room.instance(ed, "Fulfillment")
+    names = []
+    for _ in SCRIPT:
+        message = room.message(room.act(TEACHER, "next"))
+        names.append(message["name"])
+        if message["kind"] == "command":
+            room.act(message["assignee"], "accept", mid=message["mid"])
     assert names == [step["name"] for step in SCRIPT]
     assert room.state.next_step() is None
     assert "finished" in room.refused(TEACHER, "next")
     room.act(TEACHER, "restart_script")
     assert room.state.next_step() == SCRIPT[0]
+    assert room.state.script == [SCRIPT[0]]
+    assert room.state.order_status == ""
+
+
+def test_the_script_waits_for_the_answer_its_next_step_depends_on(room):
+    (cy,) = room.join("Cy")
+    room.instance(cy, "Order")
+    placed = room.message(room.act(TEACHER, "next"))
+    assert "depends on the answer to PlaceOrder, held by Cy" in room.refused(TEACHER, "next")
+    room.act(cy, "accept", mid=placed["mid"])
+    assert room.message(room.act(TEACHER, "next"))["name"] == "OrderPlaced"
+
+
+def test_a_refusal_leads_to_the_compensation_never_to_a_success(room):
+    order, payment = room.join("Cy", "Di")
+    room.instance(order, "Order")
+    room.instance(payment, "Payment")
+    room.act(order, "accept", mid=room.message(room.act(TEACHER, "next"))["mid"])
+    room.act(TEACHER, "next")  # OrderPlaced
+    charge = room.message(room.act(TEACHER, "next"))
+    (rejected,) = room.act(payment, "reject", mid=charge["mid"], reason="Card declined")
+    assert [s["name"] for s in rejected["then"]] == ["PaymentDeclined", "OrderCancelled"]
+    declined = room.message(room.act(TEACHER, "next"))
+    cancelled = room.message(room.act(TEACHER, "next"))
+    assert (declined["name"], declined["from"]) == ("PaymentDeclined", "Payment")
+    assert (cancelled["name"], cancelled["from"]) == ("OrderCancelled", "Order")
+    assert room.state.order_status == "cancelled"
+    assert "finished" in room.refused(TEACHER, "next")
+    refusal = room.refused(TEACHER, "publish", name="PaymentCompleted")
+    assert "cannot happen now: the order is cancelled" in refusal
+    names = [r["name"] for r in room.records if r["type"] in ("published", "sent")]
+    assert "PaymentCompleted" not in names
+
+
+def test_a_silent_handler_is_retried_then_given_up(room):
+    (payment,) = room.join("Di")
+    room.instance(payment, "Payment")
+    room.state.script = [{"verb": "send", "name": "ProcessPayment", "from": "Order"}]
+    first = room.message(room.act(TEACHER, "next"))
+    room.now += COMMAND_TIMEOUT_MS
+    (timed_out,) = room.state.settle(room.now)
+    assert (timed_out["mid"], timed_out["decision"], timed_out["attempt"]) == (
+        first["mid"],
+        "retry",
+        1,
+    )
+    retry = room.message(room.act(TEACHER, "next"))
+    assert (retry["name"], retry["attempt"], retry["assignee"]) == ("ProcessPayment", 2, payment)
+    room.now += COMMAND_TIMEOUT_MS
+    (given_up,) = room.state.settle(room.now)
+    assert narrate(timed_out, room.state).endswith("and will send it again (attempt 2).")
+    assert narrate(given_up, room.state).endswith("and gives up: it publishes OrderCancelled.")
+    assert given_up["decision"] == "compensate"
+    assert given_up["then"] == [{"verb": "publish", "name": "OrderCancelled", "from": "Order"}]
+    assert room.state.next_step()["name"] == "OrderCancelled"
+
+
+def test_outcomes_of_an_earlier_run_branch_nothing(room):
+    (order,) = room.join("Cy")
+    room.instance(order, "Order")
+    placed = room.message(room.act(TEACHER, "next"))
+    room.act(TEACHER, "restart_script")
+    (accepted,) = room.act(order, "accept", mid=placed["mid"])
+    assert "then" not in accepted
+    assert room.state.script == [SCRIPT[0]]
 
 
 # -- refusals ------------------------------------------------------------------------------------
@@ -210,13 +275,59 @@ def test_roles_the_flow_does_not_have_are_refused(room):
     assert "already have that role" in room.refused(ana, "role", kind="handler", service="Payment")
 
 
-def test_an_instance_holding_a_command_answers_it_before_leaving(room):
-    (ana,) = room.join("Ana")
+def test_a_command_held_by_someone_changing_role_goes_to_another_instance(room):
+    ana, ben = room.join("Ana", "Ben")
     assert "no role to leave" in room.refused(ana, "leave_role")
     room.instance(ana)
-    room.act(TEACHER, "send", name="ProcessPayment")
-    assert "Answer the command" in room.refused(ana, "leave_role")
-    assert "Answer the command" in room.refused(ana, "role", kind="handler", service="Order")
+    room.instance(ben)
+    charge = room.message(room.act(TEACHER, "send", name="ProcessPayment"))
+    assert charge["assignee"] == ana
+    handed, taken = room.act(ana, "role", kind="handler", service="Order")
+    assert (handed["type"], handed["to"], handed["instance"]) == ("handed_over", ben, "Payment#2")
+    assert taken["type"] == "role_taken"
+    assert room.state.pending_for(ana) == []
+    assert [m["mid"] for m in room.state.pending_for(ben)] == [charge["mid"]]
+    room.act(ben, "accept", mid=charge["mid"])
+    assert room.state.messages[charge["mid"]]["status"] == "accepted"
+
+
+def test_a_command_nobody_else_can_take_is_left_to_its_senders_time_out(room):
+    (ana,) = room.join("Ana")
+    room.instance(ana)
+    charge = room.message(room.act(TEACHER, "send", name="ProcessPayment"))
+    handed, _ = room.act(ana, "leave_role")
+    assert handed["to"] is None
+    assert room.state.messages[charge["mid"]]["assignee"] is None
+    room.now += COMMAND_TIMEOUT_MS
+    (timed_out,) = room.state.settle(room.now)
+    assert timed_out["mid"] == charge["mid"]
+
+
+def test_an_unacknowledged_event_is_handed_over_or_released_so_nobody_waits(room):
+    ana, ben, cy = room.join("Ana", "Ben", "Cy")
+    room.subscribe(ana, "Email")
+    room.subscribe(cy, "Fraud")
+    first = room.message(room.act(TEACHER, "publish", name="OrderPlaced"))
+    room.subscribe(ben, "Email")  # joins the same subscription after the event went out
+    handed, _ = room.act(ana, "role", kind="handler", service="Payment")
+    assert handed["to"] == ben
+    assert first["deliveries"] == {ana: "released", cy: "delivered", ben: "delivered"}
+    assert room.state.pending_for(ana) == []
+    handed, _ = room.act(cy, "leave_role")
+    assert handed["to"] is None
+    assert first["deliveries"][cy] == "released"
+    room.act(ben, "ack", mid=first["mid"])
+    assert "delivered" not in first["deliveries"].values()
+    assert fold(room.records).to_json() == room.state.to_json()
+
+
+def test_someone_removed_hands_over_what_they_held(room):
+    (ana,) = room.join("Ana")
+    room.subscribe(ana, "Email")
+    placed = room.message(room.act(TEACHER, "publish", name="OrderPlaced"))
+    handed, removed = room.act(TEACHER, "remove", pid=ana)
+    assert (handed["type"], removed["type"]) == ("handed_over", "removed")
+    assert placed["deliveries"] == {ana: "released"}
 
 
 def test_joining_twice_a_taken_name_or_a_full_room_is_refused(room, monkeypatch):
@@ -295,11 +406,14 @@ def a_busy_room() -> Room:
     room.instance(dee, "Order")
     for _ in SCRIPT[:3]:
         room.now += 1_000
-        room.act(TEACHER, "next")
+        message = room.message(room.act(TEACHER, "next"))
+        if message["name"] == "PlaceOrder":
+            room.act(dee, "accept", mid=message["mid"])
     placed = next(m for m in room.state.messages.values() if m["name"] == "OrderPlaced")
     room.act(ana, "ack", mid=placed["mid"])
     payment = next(m for m in room.state.messages.values() if m["name"] == "ProcessPayment")
     room.act(cy, "reject", mid=payment["mid"], reason="card declined")
+    room.act(TEACHER, "send", name="PlaceOrder")
     room.act(TEACHER, "poll", question=QUESTION)
     room.act(ana, "answer", choice=1)
     room.act(ben, "answer", choice=0)

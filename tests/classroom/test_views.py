@@ -334,3 +334,29 @@ def test_a_locked_room_takes_nobody_new(client, room):
     assert "locked this room" in response.content.decode()
     services.room_act(code=room.code, actor=TEACHER, action="unlock", fields={})
     assert post_join(client, room.code).status_code == 302
+
+
+def test_the_teacher_downloads_the_summary_as_csv(teacher_client, client, room):
+    pid = services.participant_join(code=room.code, name="Ana")
+    services.room_act(
+        code=room.code, actor=pid, action="role", fields={"kind": "handler", "service": "Payment"}
+    )
+    services.room_act(
+        code=room.code, actor=TEACHER, action="send", fields={"name": "ProcessPayment"}
+    )
+    services.room_act(
+        code=room.code, actor=pid, action="reject", fields={"mid": "r1", "reason": "Card declined"}
+    )
+    url = f"/classroom/{room.code}/summary.csv"
+    assert url in teacher_client.get(f"/classroom/{room.code}/log/").content.decode()
+    response = teacher_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="room-{room.code}-summary.csv"' in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("name,roles played,events received")
+    assert len(lines) == 2
+    assert lines[1].startswith("Ana,Payment#1,0,0,1,0,1,ProcessPayment: Card declined,")
+    post_join(client, room.code, "Ben")
+    assert client.get(url).status_code == 403
+    assert teacher_client.get("/classroom/ZZZZZZ/summary.csv").status_code == 403
