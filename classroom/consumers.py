@@ -20,6 +20,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from classroom import fanout, identity, services
 from classroom.frames import decode
 from classroom.polls import poll_question
+from classroom.projector import PROJECTOR, routes
+from classroom.projector import view as projector_view
 from classroom.rendering import (
     error_frame,
     full_frame,
@@ -113,6 +115,12 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         self.beats_sent = self.beats_heard = 0
         self.tab = None
         self.actor = await database_sync_to_async(identity.actor_for_scope)(self.scope, self.code)
+        # The projector is the teacher's own screen, read-only: it draws the room for the class.
+        self.viewer = self.actor
+        self.routes_pending: list[dict] = []
+        if self.scope["url_route"]["kwargs"].get("screen") == PROJECTOR:
+            self.actor = self.actor if self.actor == TEACHER else None
+            self.viewer = PROJECTOR
         await self.accept()
         if self.actor is None:
             await self.send_json(
@@ -186,6 +194,9 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         if action == "sync":
             await self.reload()
             return
+        if self.viewer == PROJECTOR:
+            await self.send_json(error_frame("refused", "The projector only shows the room."))
+            return
         if action == "poll":
             try:
                 question = poll_question(fields["question"])
@@ -256,22 +267,27 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
             )
             # The record's line in their log, and their panels drawn once more as for an
             # outsider, so that no form is left to use.
-            await self.send_json(record_frame(self.state, self.actor, record))
-            content = render_panels(self.state, self.actor, panels_for(self.actor))
+            await self.send_json(record_frame(self.state, self.viewer, record))
+            content = render_panels(self.state, self.viewer, panels_for(self.viewer))
             await self.send_json({"type": "panels", "seq": self.state.seq, "content": content})
             self.state = None
             await self.send_json(error_frame("not_in_room", message))
             await self.close(code=CLOSE_NOT_IN_ROOM)
             return
-        panels = touched(record, self.actor)
+        panels = touched(record, self.viewer)
         if self.actor == TEACHER and audience(record) is not None:
             # Every learner's acknowledgement and poll answer reaches the teacher: 200 a second
             # for a class acknowledging one event a second. They only change counts on the
             # board and the poll, so they are drawn with the next redraw instead of a frame
             # each; a frame each was most of what the teacher's socket had to send.
+            if self.viewer == PROJECTOR:
+                # Acknowledgements fly on the projector too, a redraw's worth at a time; they
+                # change none of its panels, so the small status line carries them.
+                self.routes_pending += routes(record, self.state)
+                panels.add("status")
             self._redraw(panels)
             return
-        mine = record_frame(self.state, self.actor, record)
+        mine = record_frame(self.state, self.viewer, record)
         await self.send_json(mine)
         if mine["for_you"]:
             panels.discard("inbox")
@@ -293,8 +309,12 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
         self.gap_timer = False
         panels, self.dirty = self.dirty, set()
         if panels and self.state is not None:
-            content = render_panels(self.state, self.actor, panels)
-            await self.send_json({"type": "panels", "seq": self.state.seq, "content": content})
+            content = render_panels(self.state, self.viewer, panels)
+            frame = {"type": "panels", "seq": self.state.seq, "content": content}
+            if self.viewer == PROJECTOR:
+                frame.update(routes=self.routes_pending, view=projector_view(self.state))
+                self.routes_pending = []
+            await self.send_json(frame)
 
     async def _reload_if_still_missing(self, seq: int) -> None:
         """One timer at a time: if the record that had to wait is still waiting, the one before
@@ -322,7 +342,7 @@ class RoomConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):
             return
         self.state = state
         self.waiting = {s: r for s, r in self.waiting.items() if s > state.seq}
-        await self.send_json(full_frame(state, self.actor, log))
+        await self.send_json(full_frame(state, self.viewer, log))
 
     async def _watch_deadlines(self) -> None:
         """Times out a command nobody answered, even if nobody else in the room acts."""

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:code>/", views.room_page, name="classroom-room"),
     path("<str:code>/teach/", views.teach_page, name="classroom-teach"),
     path("<str:code>/log/", views.review_page, name="classroom-review"),
+    path("<str:code>/projector/", views.projector_page, name="classroom-projector"),
 ]

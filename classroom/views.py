@@ -13,10 +13,11 @@ from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.throttles import limited, wait_words
-from classroom import fanout, identity, services, throttle
+from classroom import fanout, identity, projector, qr, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
@@ -150,11 +151,15 @@ def _throttled_outsider(request):
 def _page(request, code: str, viewer: str, template: str):
     state = services.room_state(code)
     ctx = context(state, viewer)
+    join_with_code = qr.join_url(request, code)
     ctx.update(
         oob=False,
         lines=services.room_log_tail(code),
         socket_url=f"/ws/classroom/{code}/",
         join_url=request.build_absolute_uri(reverse("classroom-home")),
+        join_with_code=join_with_code,
+        # segno's own markup, built from our URL only: nothing typed by anyone goes into it.
+        join_qr=mark_safe(qr.qr_svg(join_with_code)) if viewer == TEACHER else "",
     )
     return render(request, template, ctx)
 
@@ -190,6 +195,30 @@ def teach_page(request, code):
     if code is None:
         return room
     return _page(request, code, TEACHER, "classroom/teach.html")
+
+
+@require_safe
+def projector_page(request, code):
+    """The room for the class to watch on the big screen: no controls, opened by the teacher."""
+    code, room = _teachers_room(request, code, "Only this room's teacher can open its projector.")
+    if code is None:
+        return room
+    state = services.room_state(code)
+    join_with_code = qr.join_url(request, code)
+    ctx = {
+        "room": state,
+        "oob": False,
+        "projector": True,
+        "cast": projector.cast(state),
+        "diagrams": projector.diagrams_for(state.scenario),
+        "replay": True,
+        "lines": services.room_log_tail(code, limit=30),
+        "socket_url": f"/ws/classroom/{code}/projector/",
+        "join_with_code": join_with_code,
+        "join_qr": mark_safe(qr.qr_svg(join_with_code)),
+    }
+    ctx.update(context(state, TEACHER, ["poll"]), teacher=False, projector=True, oob=False)
+    return render(request, "classroom/projector.html", ctx)
 
 
 @require_safe
