@@ -12,6 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from classroom.announcements import announcement
 from classroom.polls import poll_questions
 from classroom.projector import PROJECTOR, cast, routes, view
 from classroom.room import TEACHER, RoomState, audience, poll_counts
@@ -161,12 +162,17 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         }
         for i, (text, count) in enumerate(zip(poll["choices"], counts, strict=True))
     ]
+    mine = poll["answers"].get(viewer)
+    for i, bar in enumerate(bars):
+        bar["mine"] = i == mine
     return {
         **poll,
         "bars": bars,
         "total": total,
         "people": len(state.participants),
-        "mine": poll["answers"].get(viewer),
+        "mine": mine,
+        "mine_text": poll["choices"][mine] if mine is not None else "",
+        "mine_right": mine == poll["answer"],
     }
 
 
@@ -315,6 +321,9 @@ def record_frame(
     }
     if viewer == PROJECTOR:
         frame.update(routes=routes(record, state), view=view(state))
+    said = announcement(state, viewer, record)
+    if said is not None:
+        frame["announce"], frame["target"] = said
     return frame
 
 

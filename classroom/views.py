@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.throttles import limited, wait_words
-from classroom import fanout, identity, projector, qr, services, throttle
+from classroom import fanout, identity, projector, qr, replay, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
@@ -219,6 +219,32 @@ def projector_page(request, code):
     }
     ctx.update(context(state, TEACHER, ["poll"]), teacher=False, projector=True, oob=False)
     return render(request, "classroom/projector.html", ctx)
+
+
+@require_safe
+def replay_page(request, code):
+    """The room's log drawn in the simulator's sequence view, for its teacher and its learners,
+    during the class or after it."""
+    code = services.normalise_code(code)
+    actor = identity.actor_for(user=request.user, session=request.session, code=code)
+    state = services.room_state(code) if actor is not None else None
+    if state is None or (actor != TEACHER and actor not in state.participants):
+        reason = "Only this room's teacher and learners can replay it."
+        refused = render(request, "403.html", {"reason": reason}, status=403)
+        return _throttled_outsider(request) or refused
+    room = Room.objects.get(code=code)
+    return render(
+        request,
+        "classroom/replay.html",
+        {
+            "room": room,
+            "state": state,
+            "teacher": actor == TEACHER,
+            "entries": replay.sequence_entries(services.room_log(room)),
+            "diagrams": projector.diagrams_for(state.scenario)[:1],
+            "replay": True,
+        },
+    )
 
 
 @require_safe

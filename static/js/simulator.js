@@ -626,6 +626,9 @@
     }
   });
 
+  // A page whose log is all there when it loads (a classroom's replay) opens on the sequence.
+  drawSequence();
+
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
