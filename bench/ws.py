@@ -481,7 +481,7 @@ def idle_ramp(kind: str, server: Server, levels: list[int], add) -> tuple[dict[i
         previous = n
         settle(server)
         # Idle is what a learner's socket settles into: a sandbox left alone parks its engine
-        # after a few seconds (PARK_AFTER_S in simulator/consumers.py), and that is then saved.
+        # after a few seconds (PARK_AFTER_S in simulator/session.py), and that is then saved.
         time.sleep(IDLE_S)
         settle(server)
         rss = server.rss_kib()

@@ -3,10 +3,9 @@ right types. Whether the action is allowed (who may do it, and when) is the room
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from simulator.frames import TRANSPORT_FIELDS, FrameError, parse_object
+from live.boundary import INT_TEXT, TRANSPORT_FIELDS, FrameError, parse_object
 
 # action -> {field: type}; every listed field is required unless marked optional below.
 ACTIONS: dict[str, dict[str, type]] = {
@@ -30,8 +29,6 @@ ACTIONS: dict[str, dict[str, type]] = {
     "lock": {},
     "unlock": {},
 }
-# Plain ASCII digits, and few of them: str.isdigit() also passes "²", which int() refuses.
-INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 OPTIONAL = {("role", "topic"), ("reject", "reason")}
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from classroom.models import Room, RoomRecord
 from classroom.narration import narrate
 from classroom.room import PRIVATE_RECORDS, RoomRefused, RoomState, fold, opened_record
+from live.cache import BoundedCache
 
 # An alphabet without look-alikes (0/O, 1/I/L), so a code read off a projector is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -26,7 +27,10 @@ CODE_LENGTH = 6
 # meeting the room cold replays only the tail of the log.
 SNAPSHOT_EVERY = 100
 
-_cache: dict[str, RoomState] = {}
+# The rooms this process has folded. One that falls out is read again from its snapshot and
+# the log's tail, so the bound costs a slower first request, never a wrong answer.
+ROOMS_KEPT = 500
+_cache = BoundedCache(size=ROOMS_KEPT)
 _room_locks: dict[str, threading.RLock] = {}
 _cache_lock = threading.Lock()
 
@@ -94,7 +98,7 @@ def _caught_up(room: Room) -> RoomState:
     The caller holds the room's lock. `room` may come without its `state` column (it is large,
     and needed only when this process meets the room cold).
     """
-    state = _cache.get(room.code)
+    state = _cache.peek(room.code)
     if state is None or state.seq > room.last_seq:
         snapshot = Room.objects.filter(pk=room.pk).values_list("state", flat=True).get()
         state = RoomState.from_json(snapshot) if snapshot else RoomState()
@@ -236,7 +240,12 @@ def participant_join(*, code: str, name: str, was: str | None = None) -> str:
     `was` is the id this browser had in the room before, so a learner the teacher locked out
     is refused when they come back.
     """
+    return join_room(code=code, name=name, was=was)[0]
+
+
+def join_room(*, code: str, name: str, was: str | None = None) -> tuple[str, list[dict]]:
+    """As participant_join, with the records the join appended: time-outs that fell due, then
+    the `joined` record, for the caller to send to the room's sockets."""
     pid = secrets.token_hex(6)
     fields = {"name": name} if was is None else {"name": name, "was": was}
-    room_act(code=code, actor=pid, action="join", fields=fields)
-    return pid
+    return pid, room_act(code=code, actor=pid, action="join", fields=fields)

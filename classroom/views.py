@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.throttles import limited, wait_words
-from classroom import fanout, identity, projector, qr, replay, services, throttle
+from classroom import acting, identity, projector, qr, replay, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
@@ -93,14 +91,11 @@ def room_join(request):
     state = services.room_state(code)
     if existing and state is not None and existing in state.participants:
         return redirect("classroom-room", code=code)
-    before = state.seq if state is not None else 0
     try:
-        pid = services.participant_join(code=code, name=name, was=existing)
+        pid, _ = acting.join(code=code, name=name, was=existing)
     except RoomRefused as refusal:
-        _announce(code, getattr(refusal, "records", []))
         return _home(request, error=str(refusal), status=400, code=code, name=name)
     identity.remember(request.session, code, pid)
-    _announce(code, [r for r in services.room_log_tail(code, limit=20) if r["seq"] > before])
     return redirect("classroom-room", code=code)
 
 
@@ -111,19 +106,6 @@ def _learner(request) -> str:
     if not request.session.session_key:
         request.session.save()
     return f"session:{request.session.session_key}"
-
-
-def _announce(code: str, records: list[dict]) -> None:
-    """Sends what a join appended (the `joined` record, and any time-outs settled before it) to
-    the room's sockets. They hear of records only through the room's group: without this the
-    teacher would not see a newcomer until the next message. A record a socket already has is
-    ignored by it, so sending one twice is harmless."""
-    if not records:
-        return
-    try:
-        async_to_sync(fanout.send_records)(get_channel_layer(), code, records)
-    except Exception as error:  # the join is in the log; sockets catch up on the next record
-        logger.warning("could not announce a join to room %s: %s", code, error)
 
 
 @require_POST

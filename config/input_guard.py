@@ -15,7 +15,7 @@ from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
-from realtime.boundary import has_control
+from live.boundary import has_control
 
 UNREADABLE = "This form was sent in an encoding the site cannot read. Send it as UTF-8."
 CONTROL = (

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from live.cache import BoundedCache
 from naming.grammar import MAX_LENGTH, InvalidName, classify, split_words, suggest_rename
 from quizzes.banks import KINDS, BankError, Generator, Question
 
@@ -172,16 +173,19 @@ def holds(check: Mapping[str, Any], engine) -> bool:
         raise BankError(str(error)) from error
 
 
-_OUTCOMES: dict[str, tuple[bool, ...]] = {}
+# Keyed by a question's whole specification, so a bank edited while the server runs makes new
+# keys; the bound keeps the old ones from piling up. Banks hold far fewer predict questions.
+_OUTCOMES = BoundedCache(size=1024)
 
 
 def predict_outcomes(question: Question) -> tuple[bool, ...]:
     """Which choices' predicates hold on the engine run (the run is deterministic, so cached)."""
-    key = _spec(question)
-    if key not in _OUTCOMES:
+
+    def run() -> tuple[bool, ...]:
         engine = run_engine(question)
-        _OUTCOMES[key] = tuple(holds(c.check or {}, engine) for c in question.choices)
-    return _OUTCOMES[key]
+        return tuple(holds(c.check or {}, engine) for c in question.choices)
+
+    return _OUTCOMES.get(_spec(question), run)
 
 
 def predicted_answer(question: Question) -> int:

@@ -7,20 +7,15 @@ anything else of the wrong type is refused with a message that names the field.
 
 from __future__ import annotations
 
-import re
-import time
 from typing import Any
 
-from realtime.boundary import FrameError, parse_object
+from live.boundary import INT_TEXT, TRANSPORT_FIELDS, FrameError, parse_object
 from simulator.engine import ACTIONS as ENGINE_ACTIONS
 from simulator.runner import SPEEDS
 
-FRAMES_PER_SECOND = 30
 INT_FIELDS = {"count", "by", "amount", "seq", "choice"}
 BOOL_FIELDS = {"online", "slow", "idempotent", "catch_up", "skip"}
 FLOAT_FIELDS = {"value"}
-# Added by the browser's WebSocket helper to every frame; never part of the action.
-TRANSPORT_FIELDS = {"headers"}
 CONTROL_ACTIONS = {
     "ping": {},
     "sync": {},
@@ -42,7 +37,6 @@ CONTROL_ACTIONS = {
 # Longer than any scenario's name; a longer one is refused before it reaches the file system.
 MAX_NAME = 100
 NEXT_KINDS = ("event", "delivery")
-INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
 
 def decode(text: str | None, data: bytes | None) -> dict[str, Any]:
@@ -95,25 +89,3 @@ def _check_control(action: str, fields: dict[str, Any]) -> None:
         raise FrameError("bad_field", "'name' must be text.")
     if isinstance(fields.get("name"), str) and len(fields["name"]) > MAX_NAME:
         raise FrameError("bad_field", f"'name' must be at most {MAX_NAME} characters.")
-
-
-class RateLimiter:
-    """A token bucket: bursts up to the limit, then one frame per 1/limit seconds."""
-
-    def __init__(self, per_second: int = FRAMES_PER_SECOND, clock=time.monotonic):
-        self.capacity = float(per_second)
-        self.rate = float(per_second)
-        self.tokens = float(per_second)
-        self.clock = clock
-        self.last = clock()
-        self.refused = 0
-
-    def allow(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.refused += 1
-        return False

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from live.cache import BoundedCache
 from simulator.diagram import service_id, topic_id
 from simulator.engine import Scenario
 from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines
 from simulator.runner import SPEEDS, Runner
 from simulator.sandboxes import scenario_of
-from simulator.shelf import Shelf
 
 
 def _entries(runner: Runner, since: int) -> list[dict[str, Any]]:
@@ -160,9 +160,11 @@ class Timeline:
 NEXT_KINDS = {"event": ("published",), "delivery": ("delivered", "redelivered")}
 
 
-# Rendered panels, shared by every socket of this process; see shelf.py for why. A few dozen
-# states make up one guided run, and each holds four or five panels of a few KB.
-SHARED = Shelf(size=2048)
+# Rendered panels, shared by every socket of this process. The engine is deterministic: sandboxes
+# of one scenario, seed and inputs hold the same trace and draw the same panels, so a class on one
+# guided scenario is hundreds of sockets passing through the same few dozen states, each drawn
+# once for all of them. Each state holds four or five panels of a few KB.
+SHARED = BoundedCache(size=2048)
 
 
 def _draw(part: str, context: dict[str, Any]) -> str:

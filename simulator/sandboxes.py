@@ -174,7 +174,7 @@ def save_progress(sandbox: Sandbox, progress: Progress, *, chosen: bool = False)
 
 @transaction.atomic
 def write_together(writes: list[Callable[[], Sandbox]]) -> list[Sandbox | Exception]:
-    """Several sockets' writes (saves, resets) in one transaction; see simulator/group_commit.py.
+    """Several sockets' writes (saves, resets) in one transaction; see live/group_commit.py.
 
     Each write has a savepoint of its own: one that fails is rolled back alone and its exception
     goes to its own socket, and the others are committed. Without it, one bad row (a NUL, which

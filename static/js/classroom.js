@@ -6,10 +6,7 @@
   let kept = null;
 
   function setConnection(state, text) {
-    const status = document.getElementById("room-connection");
-    if (!status) return;
-    status.dataset.state = state;
-    status.textContent = text;
+    Live.setConnection("room-connection", state, text);
   }
 
   function keepTyping() {
@@ -36,13 +33,7 @@
 
   document.addEventListener("htmx:ws:before:message:incoming", keepTyping);
 
-  document.addEventListener("htmx:ws:after:message:incoming", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.detail.message.data);
-    } catch {
-      return;
-    }
+  Live.onFrame((frame) => {
     restoreTyping();
     // Connected only once the room itself has arrived: a socket the server closes at once (its
     // messaging is down) must not flash "Connected".
@@ -55,8 +46,7 @@
       const item = document.getElementById(`inbox-${frame.record.mid}`);
       if (item) item.classList.add("inbox-item--new");
     }
-    const log = document.querySelector(".log__scroll");
-    if (log) log.scrollTop = log.scrollHeight;
+    Live.scrollLog();
   });
 
   // Something new for this learner (a message in their inbox, a poll, a poll's answer): the
@@ -64,13 +54,7 @@
   // the learner is typing, and the phone buzzes where the browser lets a page do that.
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   let quiet = null;
-  document.addEventListener("htmx:ws:after:message:incoming", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.detail.message.data);
-    } catch {
-      return;
-    }
+  Live.onFrame((frame) => {
     const box = document.getElementById("room-announce");
     if (!frame.announce || !box) return;
     box.textContent = frame.announce;
@@ -87,8 +71,7 @@
     if (typeof navigator.vibrate === "function" && allowed) navigator.vibrate(150);
   });
 
-  document.addEventListener("htmx:ws:close", (event) => {
-    const code = event.detail && event.detail.code;
+  Live.onClose((code) => {
     if (code === 4003) {
       setConnection("closed", "You are not in this room. Join it again with its code.");
     } else if (code === 4029) {

@@ -476,11 +476,6 @@
     }
   });
 
-  function scrollLog() {
-    const log = document.querySelector(".log__scroll");
-    if (log) log.scrollTop = log.scrollHeight;
-  }
-
   // The log line just played, repeated on the stage; the log itself is what screen readers hear.
   function narrate() {
     const now = document.getElementById("sim-now");
@@ -528,13 +523,6 @@
     if (box.top < 0 || box.bottom > window.innerHeight) stage.scrollIntoView({ block: "start" });
   }
 
-  function setConnection(state, text) {
-    const status = document.getElementById("sim-connection");
-    if (!status) return;
-    status.dataset.state = state;
-    status.textContent = text;
-  }
-
   // Remembers the focused control and the nearest element with an id around it, so that a
   // control removed by the frame it caused (Subscribe, once subscribed) hands the keyboard focus
   // to its neighbours instead of dropping it back to the top of the page.
@@ -569,13 +557,7 @@
     questionShown = shown;
   }
 
-  document.addEventListener("htmx:ws:after:message:incoming", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.detail.message.data);
-    } catch {
-      return;
-    }
+  Live.onFrame((frame) => {
     if (typeof frame.speed === "number") speed = frame.speed;
     if (frame.type === "error") return;
     // The server names the replay by its path; the learner copies a whole address.
@@ -590,7 +572,7 @@
     if ((frame.routes && frame.routes.length) || (frame.length || 0) < lastLength) forget();
     if (typeof frame.length === "number") lastLength = frame.length;
     (frame.routes || []).forEach(animate);
-    scrollLog();
+    Live.scrollLog();
     narrate();
     drawSequence();
     lightChain();
@@ -610,7 +592,7 @@
   });
 
   document.addEventListener("htmx:ws:after:connection", (event) => {
-    setConnection("open", "Connected");
+    Live.setConnection("sim-connection", "open", "Connected");
     // `?scenario=` asks the first connection to load a scenario. A reconnect (the tab was hidden,
     // the network dropped) must pick up the sandbox as it is now, perhaps changed in another tab,
     // so later attempts go to the bare endpoint and the server answers with the whole state.
@@ -621,11 +603,11 @@
       connection.url = url.toString();
     }
   });
-  document.addEventListener("htmx:ws:close", () => {
+  Live.onClose(() => {
     if (document.hidden) {
-      setConnection("paused", "Paused while this tab is hidden: it catches up when you return.");
+      Live.setConnection("sim-connection", "paused", "Paused while this tab is hidden: it catches up when you return.");
     } else {
-      setConnection("closed", "Connection lost: reconnecting, your sandbox is saved…");
+      Live.setConnection("sim-connection", "closed", "Connection lost: reconnecting, your sandbox is saved…");
     }
   });
 

@@ -10,13 +10,13 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from classroom import consumers, services
+from classroom import consumers, feed, services
 from classroom import room as room_module
-from classroom.consumers import MAX_REFUSED_FRAMES
 from classroom.models import Room
 from classroom.polls import poll_questions
 from classroom.room import TEACHER
 from config.asgi import application
+from live.limits import MAX_REFUSED_FRAMES
 from tests.classroom.conftest import Person, adb, frames_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -371,7 +371,7 @@ async def test_time_outs_settled_by_a_refused_join_reach_the_room(
     teacher, learners, opened, monkeypatch
 ):
     monkeypatch.setattr(room_module, "COMMAND_TIMEOUT_MS", 50)
-    monkeypatch.setattr(consumers, "DEADLINE_CHECK_S", 60)  # only the join can notice
+    monkeypatch.setattr(feed, "DEADLINE_CHECK_S", 60)  # only the join can notice
     t, _ = await opened(teacher)
     await t.send_json_to({"action": "send", "name": "ShipOrder"})
     await frames_until(t, is_record("sent"))
@@ -406,7 +406,7 @@ async def test_a_reconnecting_learner_gets_the_room_as_it_is_now(teacher, learne
 
 
 async def test_a_missed_record_is_fetched_from_the_log(teacher, learners, opened, monkeypatch):
-    monkeypatch.setattr(consumers, "GAP_WAIT_S", 0.1)
+    monkeypatch.setattr(feed, "GAP_WAIT_S", 0.1)
     ana = learners[0]
     t, _ = await opened(teacher)
     a, _ = await opened(ana)
@@ -438,7 +438,7 @@ def dropping_heartbeats(monkeypatch, lost):
 async def test_a_lost_heartbeat_makes_the_socket_read_the_room_again(
     teacher, learners, opened, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "LAYER_CHECK_S", 0.05)
+    monkeypatch.setattr(feed, "LAYER_CHECK_S", 0.05)
     dropping_heartbeats(monkeypatch, lambda beat: beat == 3)
     a, first = await opened(learners[0])
     assert first["type"] == "room"
@@ -449,8 +449,8 @@ async def test_a_lost_heartbeat_makes_the_socket_read_the_room_again(
 async def test_a_socket_that_hears_no_heartbeat_closes_so_the_page_reconnects(
     teacher, learners, opened, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "LAYER_CHECK_S", 0.02)
-    monkeypatch.setattr(consumers, "LAYER_DEAF_S", 0.1)
+    monkeypatch.setattr(feed, "LAYER_CHECK_S", 0.02)
+    monkeypatch.setattr(feed, "LAYER_DEAF_S", 0.1)
     dropping_heartbeats(monkeypatch, lambda beat: True)
     a, _ = await opened(learners[0])
     output = await a.receive_output(timeout=2)
@@ -458,7 +458,7 @@ async def test_a_socket_that_hears_no_heartbeat_closes_so_the_page_reconnects(
 
 
 async def test_heartbeats_that_all_arrive_change_nothing(teacher, learners, opened, monkeypatch):
-    monkeypatch.setattr(consumers, "LAYER_CHECK_S", 0.02)
+    monkeypatch.setattr(feed, "LAYER_CHECK_S", 0.02)
     a, _ = await opened(learners[0])
     await asyncio.sleep(0.3)
     assert await a.receive_nothing(timeout=0.1)
@@ -469,7 +469,7 @@ async def test_heartbeats_that_all_arrive_change_nothing(teacher, learners, open
 
 async def test_an_unanswered_command_times_out_by_itself(teacher, learners, opened, monkeypatch):
     monkeypatch.setattr(room_module, "COMMAND_TIMEOUT_MS", 300)
-    monkeypatch.setattr(consumers, "DEADLINE_CHECK_S", 0.05)
+    monkeypatch.setattr(feed, "DEADLINE_CHECK_S", 0.05)
     cy = learners[2]
     t, _ = await opened(teacher)
     c, _ = await opened(cy)

@@ -277,12 +277,12 @@ async def test_frames_past_the_limits_get_an_error_and_store_nothing(frame, code
 
 
 async def test_a_handler_that_fails_answers_with_an_error_and_logs_one_line(monkeypatch, caplog):
-    from simulator.consumers import SimulatorConsumer
+    from simulator.session import SandboxSession
 
     async def broken(self):
         raise RuntimeError("something a learner typed")
 
-    monkeypatch.setattr(SimulatorConsumer, "on_sync", broken)
+    monkeypatch.setattr(SandboxSession, "on_sync", broken)
     socket = await learner_socket("failing")
     await socket.send_json_to({"action": "sync"})
     reply = await socket.receive_json_from(timeout=5)
@@ -321,9 +321,9 @@ async def test_a_socket_cancelled_by_a_shutting_down_server_saves_and_stops_its_
 
 
 async def test_an_input_is_acknowledged_only_once_it_is_stored(monkeypatch):
-    from simulator import consumers
+    from simulator import session
 
-    monkeypatch.setattr(consumers, "GATHER_S", 5.0)  # a gathering write would hold it back
+    monkeypatch.setattr(session, "GATHER_S", 5.0)  # a gathering write would hold it back
     socket = await learner_socket("durable")
     await socket.send_json_to({"action": "send", "name": "PlaceOrder"})
     await frames_until(socket, lambda f: f["type"] == "steps")

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from simulator import consumers, rendering, sandboxes
+from simulator import rendering, sandboxes, session
 from tests.simulator.test_resync import (
     assert_same_picture,
     current_state,
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.fixture
 def rebuilds(monkeypatch):
     """Parks after 50 ms instead of seconds, and counts the engines rebuilt from inputs."""
-    monkeypatch.setattr(consumers, "PARK_AFTER_S", 0.05)
+    monkeypatch.setattr(session, "PARK_AFTER_S", 0.05)
     built = []
     real = sandboxes.engine_for
 

@@ -208,9 +208,9 @@ async def test_an_input_whose_save_fails_is_refused_and_undone(monkeypatch):
 
 
 async def test_a_tab_reconnecting_right_after_the_other_tab_acted_sees_that_action(monkeypatch):
-    from simulator import consumers
+    from simulator import session
 
-    monkeypatch.setattr(consumers, "GATHER_S", 0.3)  # the other tab's save is slow to land
+    monkeypatch.setattr(session, "GATHER_S", 0.3)  # the other tab's save is slow to land
     cookie, _ = await learner_session()
     other, _ = await open_tab(cookie)
     await request(other, {"action": "send", "name": "PlaceOrder"}, "steps")

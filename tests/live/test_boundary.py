@@ -6,7 +6,7 @@ import logging
 import pytest
 from channels.exceptions import StopConsumer
 
-from realtime.boundary import MAX_DEPTH, FrameError, Guarded, log_failure, parse_object
+from live.boundary import MAX_DEPTH, FrameError, Guarded, log_failure, parse_object
 
 
 def refused(text: str) -> str:
@@ -59,7 +59,7 @@ def test_a_failure_is_logged_in_one_line_without_its_text(caplog):
     try:
         raise ValueError("learner typed SECRET-TEXT")
     except ValueError as error:
-        with caplog.at_level(logging.ERROR, logger="realtime"):
+        with caplog.at_level(logging.ERROR, logger="live"):
             log_failure(object(), "websocket.receive", error)
     assert len(caplog.records) == 1
     line = caplog.records[0].getMessage()

@@ -4,8 +4,8 @@ import pytest
 from channels import consumer as channels_consumer
 
 from classroom.consumers import RoomConsumer
+from live.dispatch import DirectDispatch
 from simulator.consumers import SimulatorConsumer
-from simulator.direct_dispatch import DirectDispatch
 
 
 class Recorder(DirectDispatch):
@@ -34,7 +34,7 @@ async def test_a_message_nobody_handles_is_an_error():
 @pytest.mark.parametrize("consumer", [SimulatorConsumer, RoomConsumer])
 def test_the_site_s_consumers_dispatch_directly(consumer):
     # The boundary's guard wraps dispatch; what it hands each message to is the direct one.
-    from realtime.boundary import Guarded
+    from live.boundary import Guarded
 
     assert consumer.dispatch is Guarded.dispatch
     assert consumer.__mro__[consumer.__mro__.index(Guarded) + 1] is DirectDispatch

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from simulator import group_commit
-from simulator.group_commit import GroupCommit, per_loop
+from live import group_commit
+from live.group_commit import GroupCommit, per_loop, per_loop_keyed
 
 
 class Recorder:
@@ -133,3 +133,73 @@ async def test_a_write_somebody_waits_for_skips_the_gathering():
     result = await asyncio.wait_for(commit.enqueue(3, hurry=True), 2)
     assert result == 30
     assert asyncio.get_running_loop().time() - started < 1.0
+
+
+async def test_isolated_failures_retry_a_failed_batch_one_item_at_a_time():
+    calls = []
+
+    def poisoned(items):
+        calls.append(list(items))
+        if "poison" in items:
+            raise ValueError("the database refused this row")
+        return [f"wrote {item}" for item in items]
+
+    commit = GroupCommit(poisoned, isolate_failures=True)
+    results = await asyncio.gather(
+        *(commit.submit(item) for item in ("a", "poison", "b")), return_exceptions=True
+    )
+
+    assert results[0] == "wrote a"
+    assert isinstance(results[1], ValueError)
+    assert results[2] == "wrote b"
+    assert calls == [["a", "poison", "b"], ["a"], ["poison"], ["b"]]
+
+
+async def test_after_commit_sees_each_batch_in_order_before_its_callers_hear_back():
+    seen: list[tuple[list, list]] = []
+    answered: list[int] = []
+
+    async def announce(items, results):
+        await asyncio.sleep(0)  # a hook may wait (a channel layer's send)
+        assert not answered or answered[-1] < items[0]
+        seen.append((list(items), list(results)))
+
+    write = Recorder()
+    commit = GroupCommit(write, after_commit=announce)
+
+    async def submit(item):
+        result = await commit.submit(item)
+        announced = [pair for items, rs in seen for pair in zip(items, rs, strict=True)]
+        assert (item, result) in announced
+        answered.append(item)
+        return result
+
+    first = asyncio.create_task(submit(1))
+    await asyncio.sleep(0.05)
+    later = [asyncio.create_task(submit(i)) for i in (2, 3, -4)]
+    await asyncio.sleep(0.05)
+    write.release.set()
+    results = await asyncio.gather(first, *later, return_exceptions=True)
+
+    assert results[:3] == [10, 20, 30]
+    assert isinstance(results[3], ValueError)
+    assert [items for items, _ in seen] == [[1], [2, 3, -4]]
+
+
+async def test_a_failing_after_commit_hook_reaches_every_caller_of_its_batch():
+    async def broken(items, results):
+        raise ConnectionError("the channel layer is gone")
+
+    write = Recorder()
+    write.release.set()
+    commit = GroupCommit(write, after_commit=broken)
+    results = await asyncio.gather(commit.submit(1), commit.submit(2), return_exceptions=True)
+    assert all(isinstance(r, ConnectionError) for r in results)
+
+
+async def test_one_writer_per_key_and_event_loop():
+    made = []
+    get = per_loop_keyed(lambda key: made.append(key) or GroupCommit(lambda items: items))
+    assert get("A") is get("A")
+    assert get("A") is not get("B")
+    assert made == ["A", "B"]

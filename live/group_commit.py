@@ -7,6 +7,11 @@ load a batch grows with the queue, and a quiet server still writes each one at o
 written on one connection, batch after batch, for up to DRAIN_S; then the thread is handed back, so
 that other database work (a socket connecting, a page) is not kept waiting behind a busy room.
 Each caller waits for its own write to be committed and gets its own result back.
+
+Two options serve the classroom's room writer, one instance per room: `after_commit` is awaited on
+the event loop with each committed batch before its callers hear back (the room sends what the
+batch appended to its sockets, in commit order), and `isolate_failures` retries the items of a
+batch whose transaction failed as a whole one at a time, so that one bad request fails alone.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
 
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
@@ -31,9 +36,18 @@ class GroupCommit[Item, Result]:
     call reaches every caller of that batch, so none is left waiting.
     """
 
-    def __init__(self, write_many: Callable[[list[Item]], list[Result]], *, gather_s: float = 0):
+    def __init__(
+        self,
+        write_many: Callable[[list[Item]], list[Result]],
+        *,
+        gather_s: float = 0,
+        after_commit: Callable[[list[Item], list[Result]], Awaitable[None]] | None = None,
+        isolate_failures: bool = False,
+    ):
         self.write_many = write_many
         self.gather_s = gather_s
+        self.after_commit = after_commit
+        self.isolate_failures = isolate_failures
         self.loop = asyncio.get_running_loop()
         # Shared with the database thread, which takes batches off the queue itself.
         self.lock = threading.Lock()
@@ -77,8 +91,12 @@ class GroupCommit[Item, Result]:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.hurry.wait(), self.gather_s)
             self.hurry.clear()
-            while await database_sync_to_async(self._write_queued)():
-                pass  # handed the thread back with a backlog left; queue for it again
+            while True:
+                more, written = await database_sync_to_async(self._write_queued)()
+                for batch, results in written:
+                    await self._announce(batch, results)
+                if not more:
+                    break  # otherwise the thread was handed back with a backlog; queue again
         except BaseException as error:
             # Whatever ended this task early, no caller may be left waiting for ever, and the
             # next write must start a new drain rather than queue behind a dead one.
@@ -90,24 +108,47 @@ class GroupCommit[Item, Result]:
             if not isinstance(error, Exception):
                 raise  # a cancellation goes on; a failure has been handed to every waiter
 
-    def _write_queued(self) -> bool:
-        """Writes batches until the queue is empty (False) or DRAIN_S is up (True)."""
+    def _write_queued(self) -> tuple[bool, list]:
+        """Writes batches until the queue is empty (False) or DRAIN_S is up (True).
+
+        Without an `after_commit` hook each caller hears back as soon as its batch commits;
+        with one, the written batches are returned, for the hook to see before their callers.
+        """
         deadline = time.monotonic() + DRAIN_S
+        written: list[tuple[list, list]] = []
         while True:
             with self.lock:
                 batch, self.queue = self.queue[:BATCH_LIMIT], self.queue[BATCH_LIMIT:]
                 if not batch:
                     self.draining = False
-                    return False
-            try:
-                results = self.write_many([item for item, _ in batch])
-            except Exception as error:
-                results = [error] * len(batch)
-                close_old_connections()  # a broken connection is not used for the next batch
-            for (_, future), result in zip(batch, results, strict=True):
-                self.loop.call_soon_threadsafe(_settle, future, result)
+                    return False, written
+            results = self._write_batch([item for item, _ in batch])
+            if self.after_commit is not None:
+                written.append((batch, results))
+            else:
+                for (_, future), result in zip(batch, results, strict=True):
+                    self.loop.call_soon_threadsafe(_settle, future, result)
             if time.monotonic() >= deadline:
-                return True
+                return True, written
+
+    def _write_batch(self, items: list) -> list:
+        try:
+            return self.write_many(items)
+        except Exception as error:
+            close_old_connections()  # a broken connection is not used for the next write
+            if not self.isolate_failures or len(items) == 1:
+                return [error] * len(items)
+        # The batch's transaction was rolled back whole: each item is tried again by itself,
+        # and only an item that fails alone hears of a failure.
+        return [self._write_batch([item])[0] for item in items]
+
+    async def _announce(self, batch: list, results: list) -> None:
+        try:
+            await self.after_commit([item for item, _ in batch], results)
+        except Exception as error:  # every caller of the batch hears of it; none hangs
+            results = [error] * len(batch)
+        for (_, future), result in zip(batch, results, strict=True):
+            _settle(future, result)
 
 
 def _settle(future: asyncio.Future, result: object) -> None:
@@ -129,5 +170,22 @@ def per_loop(make: Callable[[], GroupCommit]) -> Callable[[], GroupCommit]:
             made.clear()  # an older loop's writer has nobody left to serve
             made[loop] = make()
         return made[loop]
+
+    return get
+
+
+def per_loop_keyed(make: Callable[[Hashable], GroupCommit]) -> Callable[[Hashable], GroupCommit]:
+    """One GroupCommit per key (a room) and event loop, made on first use."""
+    made: dict[Hashable, GroupCommit] = {}
+    owner: list[asyncio.AbstractEventLoop | None] = [None]
+
+    def get(key: Hashable) -> GroupCommit:
+        loop = asyncio.get_running_loop()
+        if owner[0] is not loop:
+            made.clear()  # an older loop's writers have nobody left to serve
+            owner[0] = loop
+        if key not in made:
+            made[key] = make(key)
+        return made[key]
 
     return get

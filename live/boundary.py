@@ -32,7 +32,7 @@ from typing import Any
 
 from channels.exceptions import StopConsumer
 
-logger = logging.getLogger("realtime")
+logger = logging.getLogger("live")
 
 MAX_FRAME_BYTES = 64 * 1024
 MAX_DEPTH = 8
@@ -52,6 +52,13 @@ SERVER_ERROR_MESSAGE = "The server could not do that; nothing you did before was
 CLOSE_RESTARTING = 1012
 # How long a stopping process waits for its sockets to save before it lets the server stop.
 SHUTDOWN_S = 10.0
+
+
+# Added by the browser's WebSocket helper to every frame; never part of the action.
+TRANSPORT_FIELDS = frozenset({"headers"})
+# A whole number written as text (form fields arrive as text): plain ASCII digits, and few of
+# them, because str.isdigit() also passes "²", which int() refuses.
+INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
 
 class FrameError(ValueError):
