@@ -153,26 +153,26 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
         return None
     counts = poll["counts"] if poll["revealed"] else poll_counts(poll)
     total = sum(counts)
+    mine = poll["answers"].get(viewer)
     bars = [
         {
             "text": text,
             "count": count,
             "percent": round(100 * count / total) if total else 0,
             "right": poll["revealed"] and i == poll["answer"],
+            "mine": i == mine,
         }
         for i, (text, count) in enumerate(zip(poll["choices"], counts, strict=True))
     ]
-    mine = poll["answers"].get(viewer)
-    for i, bar in enumerate(bars):
-        bar["mine"] = i == mine
     return {
         **poll,
         "bars": bars,
         "total": total,
         "people": len(state.participants),
         "mine": mine,
+        # After the reveal each learner is told what they chose and whether it was right.
         "mine_text": poll["choices"][mine] if mine is not None else "",
-        "mine_right": mine == poll["answer"],
+        "mine_right": bool(poll["revealed"] and mine == poll["answer"]),
     }
 
 
