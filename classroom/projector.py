@@ -21,6 +21,8 @@ from simulator.engine.world import World
 PROJECTOR = "projector"
 # Height of the band under each service's name where the projector writes who plays it.
 CAPTION_H = 20
+# The messages whose waiting copies the diagram counts; older ones are long answered in a class.
+RECENT_MESSAGES = 40
 
 
 @cache
@@ -104,8 +106,9 @@ def routes(record: Mapping[str, Any], state: RoomState) -> list[dict[str, Any]]:
 
 def view(state: RoomState) -> dict[str, Any]:
     """Each service's state as the simulator's diagram reads it: how many learners run a
-    handler's instances, how many messages wait for the learners playing it, and the topics it
-    takes (a topic someone plays it on shows a subscription the world only offers later)."""
+    handler's instances, how many of the room's latest messages wait for the learners playing
+    it, and the topics it takes (a topic someone plays it on shows a subscription the world
+    only offers later)."""
     world = world_for(state.scenario)
     services: dict[str, dict[str, Any]] = {}
     for name in world.services:
@@ -117,16 +120,27 @@ def view(state: RoomState) -> dict[str, Any]:
             "buffered": 0,
             "topics": topics,
         }
+    entries: dict[str, dict[str, Any]] = {}
     for pid, person in state.participants.items():
         role = person.get("role")
         entry = services.get(service_id(role["service"])) if role else None
         if entry is None:
             continue
+        entries[pid] = entry
         if role["kind"] == "handler":
             entry["instances"] += 1
         elif topic_id(role["topic"]) not in entry["topics"]:
             entry["topics"].append(topic_id(role["topic"]))
-        entry["buffered"] += len(state.pending_for(pid))
+    # One pass over the latest messages, not over all of them once per learner: the projector
+    # redraws this with every record, and a room of 200 learners may hold 500 messages.
+    for message in list(state.messages.values())[-RECENT_MESSAGES:]:
+        if message["kind"] == "event":
+            waiting = [p for p, status in message["deliveries"].items() if status == "delivered"]
+        else:
+            waiting = [message["assignee"]] if message["status"] == "pending" else []
+        for pid in waiting:
+            if pid in entries:
+                entries[pid]["buffered"] += 1
     return {"services": services}
 
 
