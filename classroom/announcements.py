@@ -32,6 +32,12 @@ def announcement(
             "Accept it or refuse it with a reason.",
             f"inbox-{record['mid']}",
         )
+    if kind == "handed_over" and record.get("to") == viewer:
+        return (
+            f"New in your inbox: {record['name']}, handed over to you by someone who left "
+            "their role. Answer it.",
+            f"inbox-{record['mid']}",
+        )
     if kind == "poll_opened":
         return f"New poll: {record['poll']['prompt']}", "room-poll"
     if kind == "poll_revealed" and state.poll is not None:

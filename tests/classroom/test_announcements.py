@@ -48,3 +48,14 @@ def test_a_poll_is_announced_and_its_answer_tells_each_learner_their_own_result(
     said = announcement(room.state, ben, revealed)[0]
     assert "you answered “PlaceOrder”; the right answer is “OrderPlaced”" in said
     assert "you did not answer" in announcement(room.state, cy, revealed)[0]
+
+
+def test_a_message_handed_over_is_announced_to_its_new_holder():
+    # The record as the branching room's role change writes it.
+    room = Room()
+    ana, ben = room.join("Ana", "Ben")
+    record = {"type": "handed_over", "mid": "r1", "pid": ana, "name": "ShipOrder", "to": ben}
+    said, target = announcement(room.state, ben, record)
+    assert "ShipOrder" in said
+    assert target == "inbox-r1"
+    assert announcement(room.state, ana, record) is None
