@@ -271,7 +271,7 @@ def _inbox_html(state: RoomState, ctx: Mapping[str, Any]) -> str:
 
 
 def _projector_panels(state: RoomState, panels: Iterable[str]) -> str:
-    ctx = context(state, TEACHER, ["poll"])
+    ctx = context(state, PROJECTOR, ["poll"])
     ctx.update(teacher=False, projector=True, cast=cast(state))
     return "".join(render_to_string(f"{PROJECTOR_TEMPLATE}#{panel}", ctx) for panel in panels)
 

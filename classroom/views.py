@@ -187,19 +187,18 @@ def projector_page(request, code):
         return room
     state = services.room_state(code)
     join_with_code = qr.join_url(request, code)
-    ctx = {
-        "room": state,
-        "oob": False,
-        "projector": True,
-        "cast": projector.cast(state),
-        "diagrams": projector.diagrams_for(state.scenario),
-        "replay": True,
-        "lines": services.room_log_tail(code, limit=30),
-        "socket_url": f"/ws/classroom/{code}/projector/",
-        "join_with_code": join_with_code,
-        "join_qr": mark_safe(qr.qr_svg(join_with_code)),
-    }
-    ctx.update(context(state, TEACHER, ["poll"]), teacher=False, projector=True, oob=False)
+    ctx = context(state, projector.PROJECTOR, ["poll"])
+    ctx.update(
+        oob=False,
+        projector=True,
+        cast=projector.cast(state),
+        diagrams=projector.diagrams_for(state.scenario),
+        replay=True,  # the diagram's services are pictures here, not buttons
+        lines=services.room_log_tail(code, limit=30),
+        socket_url=f"/ws/classroom/{code}/projector/",
+        join_with_code=join_with_code,
+        join_qr=mark_safe(qr.qr_svg(join_with_code)),
+    )
     return render(request, "classroom/projector.html", ctx)
 
 
