@@ -9,23 +9,18 @@ this session remembers. The rooms a teacher opened belong to their account.
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from challenges.models import LevelAttempt
-from classroom import fanout, identity
+from classroom import acting, identity
 from classroom import services as rooms
 from classroom.models import Room
 from classroom.room import RoomRefused
 from courseware.models import CheckAnswer, LessonProgress
 from quizzes.models import Attempt
 from simulator.models import Sandbox
-
-logger = logging.getLogger(__name__)
 
 
 def _when(moment) -> str | None:
@@ -137,22 +132,15 @@ def learner_data(*, user, session) -> dict[str, Any]:
     }
 
 
-def _announce(code: str, records: list[dict]) -> None:
-    """Tells the room's sockets, so the teacher sees the learner go and their tabs close."""
-    try:
-        async_to_sync(fanout.send_records)(get_channel_layer(), code, records)
-    except Exception as error:  # the leaving is in the log; sockets catch up on the next record
-        logger.warning("could not announce a departure to room %s: %s", code, error)
-
-
 def account_delete(*, user, session) -> None:
     """Deletes the account and what it owns: progress, answers, attempts, level attempts,
     sandboxes, the rooms it taught, and its places in the rooms it joined from this browser
     (it leaves them)."""
     for code, pid in (session.get(identity.SESSION_KEY) or {}).items():
         # Refused when they are gone already or the room is closed: nothing of theirs is live.
+        # Announced, so the teacher sees the learner go and their tabs close.
         with contextlib.suppress(RoomRefused):
-            _announce(code, rooms.room_act(code=code, actor=pid, action="leave", fields={}))
+            acting.act_from_a_view(code, pid, "leave", {})
     session.pop(identity.SESSION_KEY, None)
     with transaction.atomic():
         Sandbox.objects.filter(owner=f"user:{user.pk}").delete()

@@ -10,6 +10,7 @@ here, so none has to read the log again to learn what it wrote.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -36,20 +37,40 @@ async def settle(code: str, layer) -> list[dict]:
     return records
 
 
+def act_from_a_view(code: str, actor: str, action: str, fields: dict) -> list[dict]:
+    """A request made outside any socket (a page view, an account being deleted): the records it
+    appended, sent to the room's groups. RoomRefused says no, after announcing the time-outs
+    that fell due before it."""
+    return _announced(
+        code, lambda: services.room_act(code=code, actor=actor, action=action, fields=fields)
+    )
+
+
 def join(*, code: str, name: str, was: str | None = None) -> tuple[str, list[dict]]:
     """A learner joins from the join form: their new id and the records the join appended.
 
     The sockets hear of records only through the room's groups: without this the teacher would
-    not see a newcomer until the next message. RoomRefused says no, after announcing anything
-    the refused join recorded anyway.
+    not see a newcomer until the next message.
     """
-    try:
+    joined: list[str] = []
+
+    def write() -> list[dict]:
         pid, records = services.join_room(code=code, name=name, was=was)
+        joined.append(pid)
+        return records
+
+    records = _announced(code, write)
+    return joined[0], records
+
+
+def _announced(code: str, write: Callable[[], list[dict]]) -> list[dict]:
+    try:
+        records = write()
     except RoomRefused as refusal:
         _announce_from_a_view(code, list(refusal.records))
         raise
     _announce_from_a_view(code, records)
-    return pid, records
+    return records
 
 
 def _announce_from_a_view(code: str, records: list[dict]) -> None:
@@ -57,5 +78,6 @@ def _announce_from_a_view(code: str, records: list[dict]) -> None:
         return
     try:
         async_to_sync(fanout.send_records)(get_channel_layer(), code, records)
-    except Exception as error:  # the join is in the log; sockets catch up on the next record
-        logger.warning("could not announce a join to room %s: %s", code, error)
+    except Exception as error:
+        # The change is in the log; the sockets catch up on the room's next record.
+        logger.warning("could not announce to room %s: %s", code, error)

@@ -55,6 +55,8 @@ class GroupCommit[Item, Result]:
         self.draining = False
         self.task: asyncio.Task | None = None
         self.last: asyncio.Future | None = None  # the latest write queued
+        # A committed batch whose callers wait for the after-commit hook.
+        self.unannounced: list[tuple[Item, asyncio.Future]] = []
         # Set by a write somebody is waiting for: the batch goes without gathering more.
         self.hurry = asyncio.Event()
 
@@ -94,14 +96,21 @@ class GroupCommit[Item, Result]:
             while True:
                 more, written = await database_sync_to_async(self._write_queued)()
                 for batch, results in written:
+                    self.unannounced = batch
                     await self._announce(batch, results)
+                self.unannounced = []
+                if self.after_commit is not None:
+                    with self.lock:
+                        more = bool(self.queue)
+                        self.draining = more
                 if not more:
                     break  # otherwise the thread was handed back with a backlog; queue again
         except BaseException as error:
             # Whatever ended this task early, no caller may be left waiting for ever, and the
             # next write must start a new drain rather than queue behind a dead one.
             with self.lock:
-                left, self.queue, self.draining = self.queue, [], False
+                left, self.queue, self.draining = self.unannounced + self.queue, [], False
+            self.unannounced = []
             failure = error if isinstance(error, Exception) else RuntimeError("write abandoned")
             for _, future in left:
                 _settle(future, failure)
@@ -111,25 +120,24 @@ class GroupCommit[Item, Result]:
     def _write_queued(self) -> tuple[bool, list]:
         """Writes batches until the queue is empty (False) or DRAIN_S is up (True).
 
-        Without an `after_commit` hook each caller hears back as soon as its batch commits;
-        with one, the written batches are returned, for the hook to see before their callers.
+        Without an `after_commit` hook each caller hears back as soon as its batch commits.
+        With one, a single batch is written and returned, so that the hook sees it at once
+        rather than after the rest of the backlog; the event loop then looks for more.
         """
         deadline = time.monotonic() + DRAIN_S
-        written: list[tuple[list, list]] = []
         while True:
             with self.lock:
                 batch, self.queue = self.queue[:BATCH_LIMIT], self.queue[BATCH_LIMIT:]
                 if not batch:
                     self.draining = False
-                    return False, written
+                    return False, []
             results = self._write_batch([item for item, _ in batch])
             if self.after_commit is not None:
-                written.append((batch, results))
-            else:
-                for (_, future), result in zip(batch, results, strict=True):
-                    self.loop.call_soon_threadsafe(_settle, future, result)
+                return True, [(batch, results)]
+            for (_, future), result in zip(batch, results, strict=True):
+                self.loop.call_soon_threadsafe(_settle, future, result)
             if time.monotonic() >= deadline:
-                return True, written
+                return True, []
 
     def _write_batch(self, items: list) -> list:
         try:

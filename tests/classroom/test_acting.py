@@ -65,3 +65,13 @@ async def test_settling_with_nothing_due_announces_nothing(room):
 def test_a_join_from_a_page_view_works_without_a_running_loop(room):
     pid, records = acting.join(code=room.code, name="Ben")
     assert records[-1]["pid"] == pid
+
+
+async def test_a_request_from_outside_any_socket_is_announced_too(room):
+    pid, _ = await database_sync_to_async(acting.join)(code=room.code, name="Cy")
+    channel = await listening(room.code)
+
+    records = await database_sync_to_async(acting.act_from_a_view)(room.code, pid, "leave", {})
+
+    assert [r["type"] for r in records] == ["left"]
+    assert await heard(channel) == records

@@ -203,3 +203,23 @@ async def test_one_writer_per_key_and_event_loop():
     assert get("A") is get("A")
     assert get("A") is not get("B")
     assert made == ["A", "B"]
+
+
+async def test_a_drain_cancelled_while_announcing_leaves_no_caller_waiting():
+    announcing = asyncio.Event()
+
+    async def stuck(items, results):
+        announcing.set()
+        await asyncio.Event().wait()  # a channel layer that never answers
+
+    write = Recorder()
+    write.release.set()
+    commit = GroupCommit(write, after_commit=stuck)
+    callers = [asyncio.create_task(commit.submit(i)) for i in (1, 2)]
+    await asyncio.wait_for(announcing.wait(), 5)
+
+    commit.task.cancel()
+    results = await asyncio.gather(*callers, return_exceptions=True)
+
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert not commit.draining  # the next write starts a drain of its own
