@@ -20,8 +20,9 @@ from classroom import acting, fanout, identity, services
 from classroom.feed import CLOSE_LAYER_DOWN, CLOSE_NOT_IN_ROOM, RoomFeed
 from classroom.frames import decode
 from classroom.polls import poll_question
+from classroom.projector import PROJECTOR
 from classroom.rendering import error_frame
-from classroom.room import RoomRefused
+from classroom.room import TEACHER, RoomRefused
 from live.boundary import FrameError, Guarded
 from live.dispatch import DirectDispatch
 from live.layers import ClosesOnLostLayer
@@ -52,6 +53,11 @@ class RoomConsumer(
         self.code = services.normalise_code(self.scope["url_route"]["kwargs"]["code"])
         self.tab = None
         self.actor = await database_sync_to_async(identity.actor_for_scope)(self.scope, self.code)
+        # The projector is the teacher's own screen, read-only: it draws the room for the class.
+        self.viewer = self.actor
+        if self.scope["url_route"]["kwargs"].get("screen") == PROJECTOR:
+            self.actor = self.actor if self.actor == TEACHER else None
+            self.viewer = PROJECTOR
         await self.accept()
         if self.actor is None:
             await self.send_json(
@@ -83,6 +89,7 @@ class RoomConsumer(
             layer=self.channel_layer,
             channel_name=self.channel_name,
             groups=groups,
+            viewer=self.viewer,
         )
         await self.feed.start()
 
@@ -116,6 +123,9 @@ class RoomConsumer(
             return
         if action == "sync":
             await self.feed.reload()
+            return
+        if self.viewer == PROJECTOR:
+            await self.send_json(error_frame("refused", "The projector only shows the room."))
             return
         if action == "poll":
             try:

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable
 from channels.db import database_sync_to_async
 
 from classroom import acting, selectors, services
+from classroom.projector import PROJECTOR, routes
+from classroom.projector import view as projector_view
 from classroom.rendering import (
     error_frame,
     full_frame,
@@ -60,9 +62,14 @@ class RoomFeed:
         layer,
         channel_name: str,
         groups: tuple[str, str],
+        viewer: str | None = None,
     ) -> None:
         self.code = code
         self.actor = actor
+        # Whom the frames are drawn for: the actor, or the projector, which follows the room
+        # as its teacher does and shows it to the class.
+        self.viewer = viewer or actor
+        self.routes_pending: list[dict] = []
         self.send = send
         self.close = close
         self.layer = layer
@@ -135,22 +142,27 @@ class RoomFeed:
             )
             # The record's line in their log, and their panels drawn once more as for an
             # outsider, so that no form is left to use.
-            await self.send(record_frame(self.state, self.actor, record))
-            content = render_panels(self.state, self.actor, panels_for(self.actor))
+            await self.send(record_frame(self.state, self.viewer, record))
+            content = render_panels(self.state, self.viewer, panels_for(self.viewer))
             await self.send({"type": "panels", "seq": self.state.seq, "content": content})
             self.state = None
             await self.send(error_frame("not_in_room", message))
             await self.close(CLOSE_NOT_IN_ROOM)
             return
-        panels = touched(record, self.actor)
+        panels = touched(record, self.viewer)
         if self.actor == TEACHER and audience(record) is not None:
             # Every learner's acknowledgement and poll answer reaches the teacher: 200 a second
             # for a class acknowledging one event a second. They only change counts on the
             # board and the poll, so they are drawn with the next redraw instead of a frame
             # each; a frame each was most of what the teacher's socket had to send.
+            if self.viewer == PROJECTOR:
+                # Acknowledgements fly on the projector too, a redraw's worth at a time; they
+                # change none of its panels, so the small status line carries them.
+                self.routes_pending += routes(record, self.state)
+                panels.add("status")
             self._redraw(panels)
             return
-        mine = record_frame(self.state, self.actor, record)
+        mine = record_frame(self.state, self.viewer, record)
         await self.send(mine)
         if mine["for_you"]:
             panels.discard("inbox")
@@ -172,8 +184,12 @@ class RoomFeed:
         self.gap_timer = False
         panels, self.dirty = self.dirty, set()
         if panels and self.state is not None:
-            content = render_panels(self.state, self.actor, panels)
-            await self.send({"type": "panels", "seq": self.state.seq, "content": content})
+            content = render_panels(self.state, self.viewer, panels)
+            frame = {"type": "panels", "seq": self.state.seq, "content": content}
+            if self.viewer == PROJECTOR:
+                frame.update(routes=self.routes_pending, view=projector_view(self.state))
+                self.routes_pending = []
+            await self.send(frame)
 
     async def _reload_if_still_missing(self, seq: int) -> None:
         """One timer at a time: if the record that had to wait is still waiting, the one before
@@ -201,7 +217,7 @@ class RoomFeed:
             return
         self.state = state
         self.waiting = {s: r for s, r in self.waiting.items() if s > state.seq}
-        await self.send(full_frame(state, self.actor, log))
+        await self.send(full_frame(state, self.viewer, log))
 
     async def _watch_deadlines(self) -> None:
         """Times out a command nobody answered, even if nobody else in the room acts."""

@@ -12,13 +12,18 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from classroom.announcements import announcement
 from classroom.polls import all_questions
+from classroom.projector import PROJECTOR, cast, routes, view
 from classroom.room import TEACHER, RoomState, audience, poll_counts
 
 TEMPLATE = "classroom/_panels.html"
 BOARD_MESSAGES = 8
 LEARNER_PANELS = ("status", "roster", "role", "inbox", "poll")
 TEACHER_PANELS = ("status", "roster", "controls", "board", "poll", "people")
+# The projector's "roster" is the cast written on the diagram; it has no forms at all.
+PROJECTOR_PANELS = ("status", "roster", "poll")
+PROJECTOR_TEMPLATE = "classroom/_projector.html"
 # Which panels a record changes, beyond its log line.
 TOUCHES: dict[str, tuple[str, ...]] = {
     "joined": ("status", "roster", "board", "people"),
@@ -45,6 +50,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
 
 
 def panels_for(viewer: str) -> tuple[str, ...]:
+    if viewer == PROJECTOR:
+        return PROJECTOR_PANELS
     return TEACHER_PANELS if viewer == TEACHER else LEARNER_PANELS
 
 
@@ -54,7 +61,7 @@ def touched(record: Mapping[str, Any], viewer: str) -> set[str]:
 
 def concerns(record: Mapping[str, Any], viewer: str) -> bool:
     """True when the record puts something in this learner's inbox or answers them."""
-    if viewer == TEACHER:
+    if viewer in (TEACHER, PROJECTOR):
         return False
     if record["type"] == "published":
         return viewer in record["deliveries"]
@@ -160,6 +167,7 @@ def _poll(state: RoomState, viewer: str) -> dict[str, Any] | None:
             "count": count,
             "percent": round(100 * count / total) if total else 0,
             "right": poll["revealed"] and i == poll["answer"],
+            "mine": i == mine,
         }
         for i, (text, count) in enumerate(zip(poll["choices"], counts, strict=True))
     ]
@@ -270,8 +278,16 @@ def _inbox_html(state: RoomState, ctx: Mapping[str, Any]) -> str:
     return html
 
 
+def _projector_panels(state: RoomState, panels: Iterable[str]) -> str:
+    ctx = context(state, PROJECTOR, ["poll"])
+    ctx.update(teacher=False, projector=True, cast=cast(state))
+    return "".join(render_to_string(f"{PROJECTOR_TEMPLATE}#{panel}", ctx) for panel in panels)
+
+
 def render_panels(state: RoomState, viewer: str, panels: Iterable[str]) -> str:
     panels = sorted(panels)
+    if viewer == PROJECTOR:
+        return _projector_panels(state, panels)
     shared = _roster_html(state) if "roster" in panels else ""
     others = [panel for panel in panels if panel != "roster"]
     ctx = context(state, viewer, others)
@@ -287,7 +303,10 @@ def full_frame(state: RoomState, viewer: str, log: list[Mapping[str, Any]]) -> d
     content = render_panels(state, viewer, panels_for(viewer)) + render_to_string(
         f"{TEMPLATE}#log", {"lines": log, "oob": True}
     )
-    return {"type": "room", "seq": state.seq, "content": content}
+    frame = {"type": "room", "seq": state.seq, "content": content}
+    if viewer == PROJECTOR:
+        frame["view"] = view(state)
+    return frame
 
 
 def record_frame(
@@ -301,13 +320,19 @@ def record_frame(
     content = render_panels(state, viewer, now) if now else ""
     if audience(record) is None:
         content += _log_line_html(state.code, record)
-    return {
+    frame = {
         "type": "update",
         "seq": record["seq"],
         "record": {k: record.get(k) for k in ("seq", "type", "mid", "name")},
         "for_you": mine,
         "content": content,
     }
+    if viewer == PROJECTOR:
+        frame.update(routes=routes(record, state), view=view(state))
+    said = announcement(state, viewer, record)
+    if said is not None:
+        frame["announce"], frame["target"] = said
+    return frame
 
 
 def error_frame(code: str, message: str) -> dict[str, Any]:

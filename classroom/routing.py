@@ -4,4 +4,5 @@ from classroom.consumers import RoomConsumer
 
 websocket_urlpatterns = [
     path("ws/classroom/<str:code>/", RoomConsumer.as_asgi()),
+    path("ws/classroom/<str:code>/projector/", RoomConsumer.as_asgi(), {"screen": "projector"}),
 ]

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:code>/teach/", views.teach_page, name="classroom-teach"),
     path("<str:code>/log/", views.review_page, name="classroom-review"),
     path("<str:code>/summary.csv", views.summary_csv, name="classroom-summary"),
+    path("<str:code>/projector/", views.projector_page, name="classroom-projector"),
+    path("<str:code>/replay/", views.replay_page, name="classroom-replay"),
 ]

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
-from classroom import acting, identity, services, throttle
+from classroom import acting, identity, projector, qr, replay, services, throttle
 from classroom.models import Room
 from classroom.rendering import context
 from classroom.room import NAME_MAX, TEACHER, RoomRefused
@@ -127,11 +128,15 @@ def _throttled_outsider(request):
 def _page(request, code: str, viewer: str, template: str):
     state = services.room_state(code)
     ctx = context(state, viewer)
+    join_with_code = qr.join_url(request, code)
     ctx.update(
         oob=False,
         lines=services.room_log_tail(code),
         socket_url=f"/ws/classroom/{code}/",
         join_url=request.build_absolute_uri(reverse("classroom-home")),
+        join_with_code=join_with_code,
+        # segno's own markup, built from our URL only: nothing typed by anyone goes into it.
+        join_qr=mark_safe(qr.qr_svg(join_with_code)) if viewer == TEACHER else "",
     )
     return render(request, template, ctx)
 
@@ -167,6 +172,55 @@ def teach_page(request, code):
     if code is None:
         return room
     return _page(request, code, TEACHER, "classroom/teach.html")
+
+
+@require_safe
+def projector_page(request, code):
+    """The room for the class to watch on the big screen: no controls, opened by the teacher."""
+    code, room = _teachers_room(request, code, "Only this room's teacher can open its projector.")
+    if code is None:
+        return room
+    state = services.room_state(code)
+    join_with_code = qr.join_url(request, code)
+    ctx = context(state, projector.PROJECTOR, ["poll"])
+    ctx.update(
+        oob=False,
+        projector=True,
+        cast=projector.cast(state),
+        diagrams=projector.diagrams_for(state.scenario),
+        replay=True,  # the diagram's services are pictures here, not buttons
+        lines=services.room_log_tail(code, limit=30),
+        socket_url=f"/ws/classroom/{code}/projector/",
+        join_with_code=join_with_code,
+        join_qr=mark_safe(qr.qr_svg(join_with_code)),
+    )
+    return render(request, "classroom/projector.html", ctx)
+
+
+@require_safe
+def replay_page(request, code):
+    """The room's log drawn in the simulator's sequence view, for its teacher and its learners,
+    during the class or after it."""
+    code = services.normalise_code(code)
+    actor = identity.actor_for(user=request.user, session=request.session, code=code)
+    state = services.room_state(code) if actor is not None else None
+    if state is None or (actor != TEACHER and actor not in state.participants):
+        reason = "Only this room's teacher and learners can replay it."
+        refused = render(request, "403.html", {"reason": reason}, status=403)
+        return _throttled_outsider(request) or refused
+    room = Room.objects.get(code=code)
+    return render(
+        request,
+        "classroom/replay.html",
+        {
+            "room": room,
+            "state": state,
+            "teacher": actor == TEACHER,
+            "entries": replay.sequence_entries(services.room_log(room)),
+            "diagrams": projector.diagrams_for(state.scenario)[:1],
+            "replay": True,
+        },
+    )
 
 
 @require_safe

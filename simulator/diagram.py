@@ -42,6 +42,9 @@ class Node:
     w: int
     h: int
     slots: int = 0  # instance slots drawn inside a handler's box
+    # A band at the bottom of a service's box for a caption (the projector writes there who
+    # plays the service); none on the simulator's own diagram.
+    caption: int = 0
 
     @property
     def cx(self) -> int:
@@ -54,7 +57,11 @@ class Node:
     @property
     def label_y(self) -> int:
         """Where the name sits: centred, or in the top band of a box with instance slots."""
-        return self.y + 14 if self.slots else self.cy
+        return self.y + 14 if self.slots else self.y + (self.h - self.caption) // 2
+
+    @property
+    def caption_y(self) -> int:
+        return self.y + self.h - self.caption // 2
 
     @property
     def instance_slots(self) -> list[dict]:
@@ -62,7 +69,7 @@ class Node:
         if not self.slots:
             return []
         width = (self.w - 8 - SLOT_GAP * (self.slots - 1)) // self.slots
-        y = self.y + self.h - SLOT_H - 4
+        y = self.y + self.h - self.caption - SLOT_H - 4
         return [
             {
                 "number": n + 1,
@@ -176,25 +183,26 @@ def _slots(name: str, handlers: list[str]) -> int:
     return MAX_INSTANCES if name in handlers else 0
 
 
-def _service_node(name: str, x: int, y: int, w: int, handlers: list[str]) -> Node:
+def _service_node(name: str, x: int, y: int, w: int, handlers: list[str], caption: int = 0) -> Node:
     slots = _slots(name, handlers)
-    h = SERVICE_H + (SLOT_H + 2 if slots else 0)
-    return Node(service_id(name), "service", name, x, y, w, h, slots)
+    h = SERVICE_H + (SLOT_H + 2 if slots else 0) + caption
+    return Node(service_id(name), "service", name, x, y, w, h, slots, caption)
 
 
-def _wide(world) -> tuple[list[Node], int]:
+def _wide(world, caption: int = 0) -> tuple[list[Node], int]:
     actors, handlers, listeners = _groups(world)
     nodes: list[Node] = []
     y = TOP
     for name in actors:
-        node = _service_node(name, 56, y, SERVICE_W, handlers)
+        node = _service_node(name, 56, y, SERVICE_W, handlers, caption)
         nodes.append(node)
         y += node.h + ROW_GAP
     bottom = y
     y = TOP
     for name in listeners:
-        nodes.append(_service_node(name, WIDTH - 20 - SERVICE_W, y, SERVICE_W, handlers))
-        y += SERVICE_H + ROW_GAP
+        node = _service_node(name, WIDTH - 20 - SERVICE_W, y, SERVICE_W, handlers, caption)
+        nodes.append(node)
+        y += node.h + ROW_GAP
     bottom = max(bottom, y)
     y = TOP
     for name in handlers:
@@ -223,11 +231,11 @@ def _grid(names, columns, width, top, make, gap=8):
     return nodes, y
 
 
-def _tall(world) -> tuple[list[Node], int]:
+def _tall(world, caption: int = 0) -> tuple[list[Node], int]:
     actors, handlers, listeners = _groups(world)
 
     def service(name, x, y, w):
-        return _service_node(name, x, y, w, handlers)
+        return _service_node(name, x, y, w, handlers, caption)
 
     def queue(name, x, y, w):
         # The phone's boxes are narrow: the shape and the line under the name say "queue".
@@ -265,10 +273,11 @@ def _input_routes(world, inputs) -> list[tuple[str, str, str]]:
     return routes
 
 
-def layout(world, shape: str = "wide", inputs=()) -> Diagram:
+def layout(world, shape: str = "wide", inputs=(), caption: int = 0) -> Diagram:
     """Positions for every service, command queue, topic and route of `world`, with the routes
-    that a scenario's `inputs` use besides."""
-    nodes, height = _wide(world) if shape == "wide" else _tall(world)
+    that a scenario's `inputs` use besides; `caption` adds a band of that height to each
+    service's box."""
+    nodes, height = _wide(world, caption) if shape == "wide" else _tall(world, caption)
     width = WIDTH if shape == "wide" else TALL_WIDTH
     by_id = {node.id: node for node in nodes}
     handlers = _handlers(world)
@@ -308,9 +317,9 @@ def layout(world, shape: str = "wide", inputs=()) -> Diagram:
     return Diagram(shape, width, height, tuple(nodes), tuple(edges))
 
 
-def layouts(world, inputs=()) -> tuple[Diagram, Diagram]:
+def layouts(world, inputs=(), caption: int = 0) -> tuple[Diagram, Diagram]:
     """Both drawings of `world`: the page shows the one that fits the screen."""
-    return layout(world, "wide", inputs), layout(world, "tall", inputs)
+    return layout(world, "wide", inputs, caption), layout(world, "tall", inputs, caption)
 
 
 def _edge(source: Node, target: Node, kind: str) -> Edge:

@@ -49,6 +49,28 @@
     Live.scrollLog();
   });
 
+  // Something new for this learner (a message in their inbox, a poll, a poll's answer): the
+  // server's sentence goes to the live region, the panel it names is brought into view unless
+  // the learner is typing, and the phone buzzes where the browser lets a page do that.
+  const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  let quiet = null;
+  Live.onFrame((frame) => {
+    const box = document.getElementById("room-announce");
+    if (!frame.announce || !box) return;
+    box.textContent = frame.announce;
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      box.textContent = "";
+    }, 12000);
+    const target = frame.target && document.getElementById(frame.target);
+    const typing = document.activeElement && document.activeElement.matches("input[type=text], textarea");
+    if (target && !typing) {
+      target.scrollIntoView({ block: "center", behavior: reduceMotion.matches ? "auto" : "smooth" });
+    }
+    const allowed = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (typeof navigator.vibrate === "function" && allowed) navigator.vibrate(150);
+  });
+
   Live.onClose((code) => {
     if (code === 4003) {
       setConnection("closed", "You are not in this room. Join it again with its code.");

@@ -383,7 +383,10 @@
           row.append(svgEl("line", { x1: from, y1: y, x2: end, y2: y, class: "seq__arrow", "marker-end": "url(#seq-arrow)" }));
         }
         if (receiver.includes("#")) {
-          row.append(svgEl("text", { x: to, y: y + 13, class: "seq__instance" }, `#${receiver.split("#")[1]}`));
+          // Drawn beside the row, not in it: the row's name already says which instance, and
+          // a name must contain all the text its element shows.
+          const number = `#${receiver.split("#")[1]}`;
+          parts.push(svgEl("text", { x: to, y: y + 13, class: "seq__instance", "aria-hidden": "true" }, number));
         }
       }
       const far = Math.max(...receivers.map(laneX));
@@ -607,6 +610,9 @@
       Live.setConnection("sim-connection", "closed", "Connection lost: reconnecting, your sandbox is saved…");
     }
   });
+
+  // A page whose log is all there when it loads (a classroom's replay) opens on the sequence.
+  drawSequence();
 
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

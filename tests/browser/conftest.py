@@ -7,13 +7,14 @@ the test database, so what the browser sees is what a learner would.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from bench.harness import server_env, start_daphne
-from tests.browser.helpers import CSP_LISTENER, SCREENSHOTS, PageWatch
+from tests.browser.helpers import CSP_LISTENER, PASSWORD, SCREENSHOTS, PageWatch, in_a_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -98,3 +99,39 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(scope="class")
+def teacher_account(django_db_blocker, site_server):
+    """A staff account the server process can see: written outside any test transaction."""
+    from django.contrib.auth import get_user_model
+
+    username = f"teacher-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        user = in_a_thread(
+            lambda: get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
+        )
+    yield username
+    with django_db_blocker.unblock():
+        in_a_thread(user.delete)  # and its rooms with it, so no later test meets them
+
+
+@pytest.fixture
+def person(browser, site_server):
+    """Opens another person's browser: `person()` -> a page with its own cookies."""
+    contexts = []
+
+    def open_one(width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            base_url=site_server.url, viewport={"width": width, "height": height}
+        )
+        context.add_init_script(CSP_LISTENER)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.watch = PageWatch(page)
+        return page
+
+    yield open_one
+    for context in contexts:
+        context.close()

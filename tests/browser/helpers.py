@@ -3,10 +3,15 @@ errors and CSP violations, and where screenshots go."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+# The password of the accounts the browser tests make.
+PASSWORD = "a-teaching-passphrase-that-is-long-81"
 
 # Collects CSP violations from the first moment of every page; injected by the driver, so the
 # page's own policy does not apply to it.
@@ -39,3 +44,16 @@ class PageWatch:
         assert self.page_errors == [], self.page_errors
         assert self.console_errors == [], self.console_errors
         assert self.csp_violations() == []
+
+
+def in_a_thread(work):
+    """Runs database work where no event loop runs: Playwright's sync API keeps one in ours."""
+
+    def run():
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

@@ -9,32 +9,17 @@ from __future__ import annotations
 import quopri
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
 from bench.harness import server_env, start_daphne
-from tests.browser.helpers import CSP_LISTENER, PageWatch
+from tests.browser.helpers import CSP_LISTENER, PageWatch, in_a_thread
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-and-unusual-passphrase-93"
 SHOTS = "accounts"
-
-
-def in_a_thread(work):
-    """Database work where no event loop runs: Playwright's sync API keeps one in ours."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def forget_failed_sign_ins():

@@ -7,113 +7,21 @@ would; the server is the live daphne process on the test database.
 from __future__ import annotations
 
 import re
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
-from tests.browser.helpers import CSP_LISTENER, PageWatch
+from tests.browser.classroom_helpers import (
+    board_row,
+    close_room,
+    connected,
+    inbox_item,
+    join,
+    open_room,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-teaching-passphrase-that-is-long-81"
-
-
-def in_a_thread(work):
-    """Runs database work where no event loop runs: Playwright's sync API keeps one in ours."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
-@pytest.fixture(scope="class")
-def teacher_account(django_db_blocker, site_server):
-    """A staff account the server process can see: written outside any test transaction."""
-    from django.contrib.auth import get_user_model
-
-    username = f"teacher-{uuid.uuid4().hex[:8]}"
-    with django_db_blocker.unblock():
-        user = in_a_thread(
-            lambda: get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
-        )
-    yield username
-    with django_db_blocker.unblock():
-        in_a_thread(user.delete)  # and its rooms with it, so no later test meets them
-
-
-@pytest.fixture
-def person(browser, site_server):
-    """Opens another person's browser: `person()` -> a page with its own cookies."""
-    contexts = []
-
-    def open_one(width: int = 1280, height: int = 900):
-        context = browser.new_context(
-            base_url=site_server.url, viewport={"width": width, "height": height}
-        )
-        context.add_init_script(CSP_LISTENER)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.watch = PageWatch(page)
-        return page
-
-    yield open_one
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/?next=/classroom/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/classroom/")
-
-
-def open_room(page, title: str = "") -> str:
-    """From the classroom page, opens a room on the order flow; its code."""
-    if title:
-        page.get_by_label("Title (optional)").fill(title)
-    page.get_by_label("Flow to run").select_option("order-flow")
-    page.get_by_role("button", name="Open a room").click()
-    page.wait_for_url(re.compile(r"/classroom/[A-Z0-9]{6}/teach/$"))
-    connected(page)
-    return page.locator(".room-code--big").inner_text().strip()
-
-
-def connected(page) -> None:
-    expect(page.locator("#room-connection")).to_have_attribute("data-state", "open")
-
-
-def join(page, code: str, name: str) -> None:
-    page.goto("/classroom/")
-    page.get_by_label("Room code").fill(code.lower())
-    page.get_by_label("Your display name").fill(name)
-    page.get_by_role("button", name="Join", exact=True).click()
-    page.wait_for_url(f"**/classroom/{code}/")
-    connected(page)
-
-
-def close_room(teacher) -> None:
-    """Closing asks first: open the warning, then confirm."""
-    teacher.get_by_text("Close the room…").click()
-    teacher.get_by_role("button", name="Yes, close the room").click()
-
-
-def inbox_item(page, name: str):
-    return page.locator("#room-inbox .inbox-item").filter(has_text=name)
-
-
-def board_row(page, name: str):
-    return page.locator("#room-board tbody tr").filter(has_text=name).first
 
 
 class TestClassroom:

@@ -1,12 +1,11 @@
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from quizzes.banks import load_banks
+from tests.browser.helpers import in_a_thread
 
 pytestmark = pytest.mark.browser
 NAMING_SIZE = len(load_banks().by_slug["naming"].questions)
@@ -143,19 +142,6 @@ class TestShuffledQuizChoices:
         assert [shown_choices(other, q) for q in self.QUESTIONS] == theirs
         other_context.close()
         page.watch.assert_clean()
-
-
-def in_a_thread(work):
-    """Database work off Playwright's thread, where its sync API keeps an event loop running."""
-
-    def run():
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 class TestSpacedReview:

@@ -3,7 +3,10 @@ room model driven by hand with its log kept beside it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import segno
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -112,3 +115,25 @@ class Room:
     def message(self, records: list[dict]) -> dict:
         (record,) = [r for r in records if r["type"] in ("published", "sent")]
         return self.state.messages[record["mid"]]
+
+
+def qr_modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules an inline SVG from segno draws, read back from its path: each `h` run
+    along a row, `m` moves, rows one unit apart (its quiet zone is four modules wide)."""
+    path = re.search(r'<path stroke="#000" d="([^"]+)"', svg).group(1)
+    dark, x, y = set(), 0.0, 0.0
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for step in range(int(float(a))):
+                dark.add((int(x) + step - 4, int(y) - 4))
+            x += float(a)
+    return dark
+
+
+def expected_qr_modules(url: str) -> set[tuple[int, int]]:
+    matrix = segno.make(url, error="m").matrix
+    return {(x, y) for y, row in enumerate(matrix) for x, bit in enumerate(row) if bit}

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from classroom import consumers, feed, services
@@ -14,6 +15,7 @@ from classroom import room as room_module
 from classroom.models import Room
 from classroom.polls import poll_questions
 from classroom.room import TEACHER
+from config.asgi import application
 from live.limits import MAX_REFUSED_FRAMES
 from tests.classroom.helpers import Person, adb, frames_until
 
@@ -713,3 +715,79 @@ async def test_a_command_held_by_someone_changing_role_reaches_the_other_instanc
     frames = await frames_until(t, is_record("role_taken"))
     log = " ".join(f.get("content", "") for f in frames)
     assert "ProcessPayment passed to Ben (Payment#2)" in log
+
+
+async def open_projector(person: Person):
+    socket = WebsocketCommunicator(
+        application, f"/ws/classroom/{person.code}/projector/", headers=person.headers()
+    )
+    connected, _ = await socket.connect()
+    assert connected
+    return socket
+
+
+async def test_the_projector_follows_the_room_with_routes_names_and_answers(
+    teacher, learners, opened
+):
+    ana, ben, _cy = learners
+    t, _ = await opened(teacher)
+    a, _ = await opened(ana)
+    b, _ = await opened(ben)
+    screen = await open_projector(teacher)
+    try:
+        first = await screen.receive_json_from(timeout=5)
+        assert first["type"] == "room"
+        assert "svc-payment" in first["view"]["services"]
+        assert "room-controls" not in first["content"]
+        await roles(t, (a, EMAIL), (b, PAYMENT))
+        frames = await frames_until(screen, lambda f: "#1 Ben" in f.get("content", ""))
+        assert any(
+            'data-node="svc-email"' in f["content"] and "Ana" in f["content"] for f in frames
+        )
+        await t.send_json_to({"action": "publish", "name": "OrderPlaced"})
+        (*_, published) = await frames_until(screen, is_record("published"))
+        assert [(r["source"], r["target"]) for r in published["routes"]] == [
+            ("svc-order", "topic-order-events"),
+            ("topic-order-events", "svc-email"),
+        ]
+        assert published["view"]["services"]["svc-email"]["buffered"] == 1
+        await a.send_json_to({"action": "ack", "mid": published["record"]["mid"]})
+        # Acknowledgements come with the redraws, as routes back to the topic.
+        (*_, redraw) = await frames_until(screen, lambda f: f.get("routes"))
+        assert redraw["type"] == "panels"
+        assert [(r["step"], r["source"]) for r in redraw["routes"]] == [("replied", "svc-email")]
+        assert redraw["view"]["services"]["svc-email"]["buffered"] == 0
+        await t.send_json_to({"action": "send", "name": "ProcessPayment"})
+        (*_, sent) = await frames_until(screen, is_record("sent"))
+        await b.send_json_to({"action": "reject", "mid": sent["record"]["mid"], "reason": "No"})
+        (*_, refused) = await frames_until(screen, is_record("rejected"))
+        assert [(r["step"], r["source"], r["target"]) for r in refused["routes"]] == [
+            ("rejected", "svc-payment", "svc-order")
+        ]
+    finally:
+        await screen.disconnect()
+
+
+async def test_the_projector_only_shows(teacher, learners, opened):
+    screen = await open_projector(teacher)
+    try:
+        await screen.receive_json_from(timeout=5)
+        before = await adb(log_types)(teacher.code)
+        for action, fields in [("next", {}), ("close", {}), ("publish", {"name": "OrderPlaced"})]:
+            await screen.send_json_to({"action": action, **fields})
+            error = await screen.receive_json_from(timeout=5)
+            assert error["code"] == "refused"
+        await screen.send_json_to({"action": "ping"})
+        assert (await screen.receive_json_from(timeout=5))["type"] == "pong"
+        assert await adb(log_types)(teacher.code) == before
+    finally:
+        await screen.disconnect()
+
+
+async def test_only_the_teacher_opens_the_projectors_socket(room, learners):
+    for person in (learners[0], Person(Client(), room.code)):
+        socket = await open_projector(person)
+        error = await socket.receive_json_from(timeout=5)
+        assert error["code"] == "not_in_room"
+        assert await socket.receive_output() == {"type": "websocket.close", "code": 4003}
+        await socket.disconnect()

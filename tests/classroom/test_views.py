@@ -360,3 +360,80 @@ def test_the_teacher_downloads_the_summary_as_csv(teacher_client, client, room):
     post_join(client, room.code, "Ben")
     assert client.get(url).status_code == 403
     assert teacher_client.get("/classroom/ZZZZZZ/summary.csv").status_code == 403
+
+
+def test_the_projector_shows_the_diagram_the_join_qr_code_and_no_control(teacher_client, room):
+    response = teacher_client.get(f"/classroom/{room.code}/projector/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'hx-ws:connect="/ws/classroom/{room.code}/projector/"' in html
+    assert 'class="diagram diagram--wide"' in html
+    assert 'data-caption="svc-payment"' in html
+    assert '<svg role="img" viewBox' in html  # the QR code, inline
+    assert f"http://testserver/classroom/?code={room.code}" in html
+    assert "<form" not in html.split('id="main"')[1]
+    assert "hx-ws:send" not in html
+    assert 'role="button"' not in html
+
+
+@pytest.mark.parametrize("page", ["projector/"])
+def test_only_the_rooms_teacher_opens_its_projector(client, room, page):
+    url = f"/classroom/{room.code}/{page}"
+    assert client.get(url).status_code == 403
+    post_join(client, room.code)
+    assert client.get(url).status_code == 403
+
+
+def test_the_teachers_page_shows_the_join_qr_code_and_links_the_projector(teacher_client, room):
+    html = teacher_client.get(f"/classroom/{room.code}/teach/").content.decode()
+    assert '<svg role="img" viewBox' in html
+    assert f'href="/classroom/{room.code}/projector/"' in html
+    assert f'href="/classroom/{room.code}/replay/"' in html
+
+
+def test_the_join_link_in_the_qr_code_opens_the_form_with_the_code_filled_in(client, room):
+    html = client.get(f"/classroom/?code={room.code}").content.decode()
+    assert f'value="{room.code}"' in html
+    response = post_join(client, room.code, "Ana")
+    assert response["Location"] == f"/classroom/{room.code}/"
+
+
+def test_a_learners_page_puts_an_open_poll_before_the_inbox_and_the_role(client, room):
+    post_join(client, room.code)
+    html = client.get(f"/classroom/{room.code}/").content.decode()
+    assert 'id="room-announce"' in html
+    assert (
+        html.index('id="room-poll"') < html.index('id="room-inbox"') < html.index('id="room-role"')
+    )
+    assert (
+        '<section id="room-poll" class="card poll" aria-labelledby="room-poll-title" hidden>'
+        in html
+    )
+
+
+def test_the_replay_draws_the_rooms_messages_for_its_teacher_and_its_learners(
+    client, teacher_client, room
+):
+    pid = services.participant_join(code=room.code, name="Ana")
+    services.room_act(
+        code=room.code, actor=pid, action="role", fields={"kind": "handler", "service": "Payment"}
+    )
+    services.room_act(
+        code=room.code, actor=TEACHER, action="send", fields={"name": "ProcessPayment"}
+    )
+    learner = Client()
+    post_join(learner, room.code, "Cy")
+    services.room_act(code=room.code, actor=TEACHER, action="close", fields={})
+    url = f"/classroom/{room.code}/replay/"
+    assert client.get(url).status_code == 403
+    assert learner.get(url).status_code == 200
+    html = teacher_client.get(url).content.decode()
+    assert (
+        'data-step="delivered" data-message="ProcessPayment" data-from="Order" data-to="Payment#1"'
+        in html
+    )
+    assert 'id="sim-sequence-svg"' in html
+    post_join(client, room.code, "Ben")  # a closed room takes nobody new
+    assert client.get(url).status_code == 403
+    closed_page = teacher_client.get(f"/classroom/{room.code}/teach/").content.decode()
+    assert f'href="{url}"' in closed_page
