@@ -87,6 +87,7 @@ from bench.common import (  # noqa: E402
     rss_kib,
     serve_commands,
 )
+from simulator.classifier import course_classifier  # noqa: E402
 from simulator.engine import load_scenario  # noqa: E402
 from tests.servers import free_port, server_env, wait_for_port  # noqa: E402
 
@@ -637,7 +638,7 @@ def main(argv: list[str]) -> int:
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-    final_length = len(load_scenario(SCENARIO).run().trace)
+    final_length = len(load_scenario(SCENARIO).run(classify_name=course_classifier).trace)
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"{datetime.date.today()}; {args.procs} client processes; scenario {SCENARIO} "

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from classroom.names import NameRefused, clean, looks_alike
+from simulator.classifier import course_classifier
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
 from simulator.engine.world import World
@@ -88,7 +89,7 @@ def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...
     flow the simulator shows; the learners in their roles stand in for the services.
     """
     scenario = load_scenario(scenario_name)
-    engine = scenario.run()
+    engine = scenario.run(classify_name=course_classifier)
     world = scenario.world() or World.from_data(ORDER_FLOW)
     steps: list[dict[str, str]] = []
     senders: dict[str, str] = {}

@@ -21,6 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from realtime.boundary import Guarded
 from simulator import sandboxes
+from simulator.classifier import course_classifier
 from simulator.direct_dispatch import DirectDispatch
 from simulator.engine import DomainError, Scenario, load_scenario
 from simulator.frames import FrameError, RateLimiter, decode
@@ -68,7 +69,7 @@ NEXT_STEP_LIMIT = 500
 @cache
 def pause_points(scenario: Scenario) -> frozenset[int]:
     """Where a guided scenario stops to explain; found by running it once per scenario file."""
-    return frozenset(scenario.pause_points(scenario.run()))
+    return frozenset(scenario.pause_points(scenario.run(classify_name=course_classifier)))
 
 
 class SimulatorConsumer(Guarded, DirectDispatch, AsyncJsonWebsocketConsumer):

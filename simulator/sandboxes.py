@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from simulator.classifier import course_classifier
 from simulator.engine import DomainError, Engine, Scenario, load_scenario
 from simulator.models import PREDICTION_SKIPPED, Sandbox
 
@@ -45,7 +46,13 @@ def engine_for(sandbox: Sandbox) -> Engine:
     """Replays the sandbox's inputs; the learner sees exactly what they saw before."""
     scenario = scenario_of(sandbox)
     world = scenario.world() if scenario else None
-    return Engine.from_inputs(sandbox.inputs, seed=sandbox.seed, world=world, until=sandbox.until)
+    return Engine.from_inputs(
+        sandbox.inputs,
+        seed=sandbox.seed,
+        world=world,
+        until=sandbox.until,
+        classify_name=course_classifier,
+    )
 
 
 def engine_at(engine: Engine, instant: int) -> Engine:
@@ -55,6 +62,7 @@ def engine_at(engine: Engine, instant: int) -> Engine:
         seed=engine.seed,
         world=engine.world,
         until=instant,
+        classify_name=course_classifier,
     )
 
 
@@ -99,7 +107,10 @@ def engine_of_share(token: str) -> Engine:
     sandbox = sandbox_from_share(token)
     scenario = scenario_of(sandbox)
     engine = Engine.from_inputs(
-        sandbox.scheduled, seed=sandbox.seed, world=scenario.world() if scenario else None
+        sandbox.scheduled,
+        seed=sandbox.seed,
+        world=scenario.world() if scenario else None,
+        classify_name=course_classifier,
     )
     engine.run()
     return engine

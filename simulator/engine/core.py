@@ -34,7 +34,7 @@ from .errors import InvalidInput
 from .faults import Fault, Faults
 from .inputs import validate
 from .messages import COMMAND, EVENT, Message
-from .naming import Classifier, default_classifier
+from .naming import Classifier, simple_classify
 from .order_flow import ORDER_FLOW
 from .trace import NONE, STEP_CODES, Trace, TraceView
 from .world import CONDITIONS, Emit, Rule, World
@@ -175,8 +175,8 @@ def default_world() -> World:
 class Engine:
     """A simulated broker with its services, driven by learner inputs and virtual time.
 
-    ``classify_name`` judges message names for the ``smell`` step; when omitted, the course's
-    classifier is imported the first time a name needs judging.
+    ``classify_name`` judges message names for the ``smell`` step. The site passes the course's
+    classifier; without one the engine uses its small built-in ``simple_classify``.
     """
 
     def __init__(
@@ -199,7 +199,7 @@ class Engine:
         self.event_log: list[Message] = []
         self.command_log: list[Message] = []
         self._rng = random.Random(seed)
-        self._classify: Classifier | None = classify_name
+        self._classify: Classifier = classify_name or simple_classify
         self._verdicts: dict[str, Any] = {}
         self._clean_names: set[str] = set()  # names already judged fine for events
         # The agenda: a heap of distinct times, and for each time the occurrences due then, in
@@ -647,8 +647,6 @@ class Engine:
     def _check_name(self, msg: Message) -> None:
         verdict = self._verdicts.get(msg.name)
         if verdict is None:
-            if self._classify is None:
-                self._classify = default_classifier()
             verdict = self._verdicts[msg.name] = self._classify(msg.name)
         kind = getattr(verdict, "kind", "unclear")
         smell = getattr(verdict, "smell", None)

@@ -1,9 +1,10 @@
 """The seam between the engine and the naming classifier.
 
 The engine only needs to know whether a name reads as an event, a command or neither, and why. The
-real judgement lives in ``naming.grammar.classify``; the engine imports it lazily, the first
-time a name has to be judged, so that importing the engine stays cheap and free of the rest of the
-site. Tests inject their own classifier to stay independent of the grammar's finer rules.
+real judgement is the course's grammar (the top-level ``naming`` package), which the engine never
+imports: whoever builds an engine passes it a classifier (the site passes
+``simulator.classifier.course_classifier``). An engine built without one falls back on
+``simple_classify`` below, enough for tests and benches that exercise the engine alone.
 
 A classifier is any callable taking a name and returning an object with the attributes ``kind``
 (``"event"``, ``"command"`` or ``"unclear"``), ``explanation``, ``smell`` (text or ``None``) and
@@ -15,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import Any, Protocol
 
 
@@ -44,30 +44,7 @@ class SimpleVerdict:
     form: str | None = None
 
 
-# How many names a process keeps the course classifier's verdict for. Every learner's engine
-# judges the same few names of the world, and learners type only a few of their own.
-VERDICTS_KEPT = 4096
-
-
-@cache
-def default_classifier() -> Classifier:
-    """The course's classifier, or the built-in one if the course's is not installed.
-
-    Only a missing ``courseware`` package is forgiven: a grammar module that exists but fails to
-    import is a bug and must be seen. The course's verdicts are immutable, so each name's is
-    shared by every engine of the process: judging a name takes about 75 microseconds, and a busy
-    server builds engines by the dozen every second.
-    """
-    try:
-        from naming.grammar import classify
-    except ModuleNotFoundError as error:
-        if error.name not in ("courseware", "naming.grammar"):
-            raise
-        return simple_classify
-    return lru_cache(maxsize=VERDICTS_KEPT)(classify)
-
-
-# A short list is enough for the fallback: the course's grammar module is the real classifier.
+# A short list is enough for the fallback: the course's grammar is the real classifier.
 _IMPERATIVES = frozenset(
     [
         "add",
