@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .messages import COMMAND, EVENT, Message
+
 
 class VerdictLike(Protocol):
     """What the engine reads from a classifier's answer."""
@@ -128,3 +130,46 @@ def simple_classify(name: str) -> SimpleVerdict:
     else:
         explanation = f"{name} is neither clearly an order nor clearly a past fact."
     return SimpleVerdict(name, kind, explanation, smell)
+
+
+class NameChecks:
+    """The ``smell`` step: a name whose reading disagrees with its use (a part of ``Engine``,
+    see core.py). Each engine asks its classifier once per name."""
+
+    def _init_naming(self, classify_name: Classifier | None) -> None:
+        self._classify: Classifier = classify_name or simple_classify
+        self._verdicts: dict[str, Any] = {}
+        self._clean_names: set[str] = set()  # names already judged fine for events
+
+    def _check_name(self, msg: Message) -> None:
+        verdict = self._verdicts.get(msg.name)
+        if verdict is None:
+            verdict = self._verdicts[msg.name] = self._classify(msg.name)
+        kind = getattr(verdict, "kind", "unclear")
+        smell = getattr(verdict, "smell", None)
+        if msg.kind == COMMAND and kind == "event":
+            reason = (
+                f"{msg.name} reads as a fact that already happened, yet it is sent as a request"
+            )
+        elif msg.kind == EVENT and kind == "command":
+            reason = (
+                f"{msg.name} reads as an order, yet it is published as a fact: "
+                "a command in disguise"
+            )
+        elif smell:
+            reason = str(smell)
+        else:
+            if msg.kind == EVENT:
+                self._clean_names.add(msg.name)
+            return
+        self.record(
+            "smell",
+            msg,
+            None,
+            msg.sender,
+            reason=reason,
+            reads_as=kind,
+            used_as=msg.kind,
+            explanation=getattr(verdict, "explanation", None),
+            suggestion=getattr(verdict, "suggestion", None),
+        )
