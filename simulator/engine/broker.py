@@ -10,9 +10,9 @@
 
 A fan-out to many subscribers is the engine's hottest path, so two places finish the common case
 inline instead of calling the general method: ``_on_topic_arrival`` starts a lone idle instance
-itself (``_start`` written out), and ``_run_slot`` completes an event whose rule only counts side
-effects (``_on_done`` written out). Each says what it repeats; folding them back into the
-general methods costs a function call per delivery (docs/benchmarks.md).
+itself (``_start`` written out, scheduling into the slot it already holds), and ``_run_slot``
+completes an event whose rule only counts side effects (``_on_done`` written out). Each says
+what it repeats; everywhere else there is one way to do a thing.
 """
 
 from __future__ import annotations
@@ -272,12 +272,7 @@ class Broker:
                 code = inst.code = self.trace.label(inst.label)
             self._raw.append((now, _DELIVERED, item.msg.ref, NONE, code, NONE))
         world = self.world
-        t = now + world.work_ms + (world.slow_extra_ms if svc.slow else 0)
-        slot = self._slots.get(t)
-        if slot is None:
-            slot = self._slots[t] = []
-            heapq.heappush(self._times, t)
-        slot.append(inst)
+        self._schedule(now + world.work_ms + (world.slow_extra_ms if svc.slow else 0), inst)
 
     def _on_redeliver(self, inst: _Instance) -> None:
         if inst.dead:

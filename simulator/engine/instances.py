@@ -90,7 +90,7 @@ class _Service:
         # Remembered replies, so an idempotent handler answers a repeated command the same way.
         self.results: dict[str, tuple[str, Any]] = {}
         self.counters: dict[str, int] = {"received": 0, "handled": 0}
-        # event name -> what ``Engine._compile_rule`` says about it, filled on first use
+        # event name -> what ``Broker._compile_rule`` says about it, filled on first use
         self.rules: dict[str, tuple[Any, int, Any]] = {}
         self.rr = 0
         self.resize(instances)
