@@ -12,10 +12,11 @@ that goes with it:
 
 This module keeps what a caller talks to: learner inputs (``apply``), the records, history and
 snapshots, and the read-only views (``state_view``, ``counters``, and the surface replay.py
-uses). The parts are mixins of one object rather than objects of their own because the hot paths
-of a fan-out cross all of them millions of times a run, and an attribute hop per crossing is
-measurable. The only randomness comes from one ``random.Random`` seeded at construction, so the
-trace is a pure function of the world, the seed and the inputs.
+uses). The parts are mixins of one object rather than objects of their own because a fan-out
+crosses several of them for every delivery, and a hop from one object to another on each crossing
+would be paid a million times in a big run. The only randomness comes from one
+``random.Random`` seeded at construction, so the trace is a pure function of the world, the seed
+and the inputs.
 """
 
 from __future__ import annotations
