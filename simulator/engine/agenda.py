@@ -106,12 +106,8 @@ class Agenda:
 
     def _at(self, t: int, fn: Callable[[Engine, Any], None], arg: Any) -> None:
         """Schedule ``fn(engine, arg)`` at virtual time ``t``, after everything already due then."""
-        self._schedule(t, (fn, arg))
-
-    def _schedule(self, t: int, entry: Any) -> None:
-        """Put ``entry`` (a pair, or an instance finishing its work) on the agenda at ``t``."""
         slot = self._slots.get(t)
         if slot is None:
             slot = self._slots[t] = []
             heapq.heappush(self._times, t)
-        slot.append(entry)
+        slot.append((fn, arg))
