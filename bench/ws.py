@@ -94,6 +94,7 @@ from bench.harness import (  # noqa: E402
     sqlite_database,
     start_daphne,
 )
+from naming.shared import course_classifier  # noqa: E402
 from simulator.engine import load_scenario  # noqa: E402
 
 LEVELS = (250, 500, 1000, 2000)
@@ -620,7 +621,7 @@ def main(argv: list[str]) -> int:
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-    final_length = len(load_scenario(SCENARIO).run().trace)
+    final_length = len(load_scenario(SCENARIO).run(classify_name=course_classifier).trace)
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"{datetime.date.today()}; {args.procs} client processes; scenario {SCENARIO} "

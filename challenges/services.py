@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from challenges.models import LevelAttempt
 from learners.identity import Learner
+from naming.shared import course_classifier
 from simulator.engine import Engine
 from simulator.engine.errors import DomainError
 from simulator.engine.levels import MAX_ACTIONS, Level, LevelError
@@ -28,7 +29,7 @@ class Played:
 
 
 def replay(level: Level, actions: list[dict[str, Any]]) -> Played:
-    engine = level.play(actions)
+    engine = level.play(actions, course_classifier)
     return Played(engine, level.solved(engine))
 
 

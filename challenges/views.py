@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from challenges import selectors, services
 from challenges.actions import LABELS, ActionError, action_from_form, describe, repeat_count
 from learners.identity import learner_for_request
+from naming.shared import course_classifier
 from simulator.engine import narrate
 from simulator.engine.levels import Level, LevelError, load_level
 
@@ -59,9 +60,9 @@ def level_page(request, name: str):
     row = _row(level, learner)
     attempt = selectors.attempts_by_level(learner).get(level.name)
     actions = list(attempt.actions) if attempt else []
-    start = level.begin()
+    start = level.begin(course_classifier)
     played = services.replay(level, actions)
-    before_last = level.play(actions[:-1]) if actions else start
+    before_last = level.play(actions[:-1], course_classifier) if actions else start
     context = {
         "level": level,
         "row": row,
@@ -141,8 +142,8 @@ def level_show(request, name: str):
     except ValueError:
         step = 1
     step = max(1, min(step, len(level.solution)))
-    before = level.play(level.solution[: step - 1])
-    after = level.play(level.solution[:step])
+    before = level.play(level.solution[: step - 1], course_classifier)
+    after = level.play(level.solution[:step], course_classifier)
     context = {
         "level": level,
         "step": step,

@@ -23,6 +23,7 @@ from typing import Any
 
 from classroom import judge, room_questions
 from classroom.names import NameRefused, clean, looks_alike
+from naming.shared import course_classifier
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
 from simulator.engine.world import World
@@ -106,7 +107,7 @@ def script_for(scenario_name: str) -> tuple[Catalogue, tuple[dict[str, str], ...
     flow the simulator shows; the learners in their roles stand in for the services.
     """
     scenario = load_scenario(scenario_name)
-    engine = scenario.run()
+    engine = scenario.run(classify_name=course_classifier)
     world = world_for(scenario_name)
     steps: list[dict[str, str]] = []
     senders: dict[str, str] = {}

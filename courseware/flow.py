@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from naming.shared import course_classifier
 from simulator.engine import load_scenario
 from simulator.engine.facts import FlowFacts, flow_facts, steps_table
 
@@ -18,7 +19,7 @@ FLOW_SCENARIO = "order-flow"
 @cache
 def order_flow_facts() -> FlowFacts:
     scenario = load_scenario(FLOW_SCENARIO)
-    engine = scenario.run()
+    engine = scenario.run(classify_name=course_classifier)
     return flow_facts(engine.world, engine)
 
 

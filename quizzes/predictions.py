@@ -30,11 +30,12 @@ def _spec(question: Question) -> str:
 
 def run_engine(question: Question):
     """The engine after playing the question's scenario or inputs to the end."""
+    from naming.shared import course_classifier
     from simulator.engine import Engine, load_scenario
 
     if question.scenario:
-        return load_scenario(question.scenario).run()
-    engine = Engine(seed=question.seed)
+        return load_scenario(question.scenario).run(classify_name=course_classifier)
+    engine = Engine(seed=question.seed, classify_name=course_classifier)
     for item in question.inputs:
         engine.apply(dict(item))
     engine.run()

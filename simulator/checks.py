@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.checks import Error, register
 
+from naming.shared import course_classifier
 from simulator.engine.errors import EngineError
 from simulator.engine.levels import LEVEL_DIR, LevelError, load_level, verify
 from simulator.engine.scenarios import SCENARIO_DIR, SCENARIO_NAME, parse_scenario
@@ -33,7 +34,7 @@ def check_scenarios(directory: Path = SCENARIO_DIR) -> list[Error]:
             continue
         try:
             scenario = parse_scenario(path.stem, tomllib.loads(path.read_text(encoding="utf-8")))
-            engine = scenario.run()
+            engine = scenario.run(classify_name=course_classifier)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, EngineError) as exc:
             hint = f"Fix {path.name}. {GUIDE}"
             errors.append(Error(str(exc), hint=hint, obj=path.name, id="simulator.E001"))
@@ -62,7 +63,7 @@ def check_levels(directory: Path | None = None) -> list[Error]:
     for path in sorted(directory.glob("*.toml")):
         try:
             level = load_level(path.stem, directory)
-            verdict = verify(level)
+            verdict = verify(level, course_classifier)
         except (LevelError, EngineError) as exc:
             hint = f"Fix {path.name}. {LEVEL_GUIDE}"
             errors.append(Error(str(exc), hint=hint, obj=path.name, id="simulator.E003"))

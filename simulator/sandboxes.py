@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learners.identity import Learner
+from naming.shared import course_classifier
 from simulator.engine import DomainError, Engine, Scenario, World, load_scenario
 from simulator.engine.errors import WorldError
 from simulator.models import PREDICTION_SKIPPED, Sandbox
@@ -101,7 +102,11 @@ def scenario_of(sandbox: Sandbox) -> Scenario | None:
 def engine_for(sandbox: Sandbox) -> Engine:
     """Replays the sandbox's inputs; the learner sees exactly what they saw before."""
     return Engine.from_inputs(
-        sandbox.inputs, seed=sandbox.seed, world=world_of(sandbox), until=sandbox.until
+        sandbox.inputs,
+        seed=sandbox.seed,
+        world=world_of(sandbox),
+        until=sandbox.until,
+        classify_name=course_classifier,
     )
 
 
@@ -120,6 +125,7 @@ def engine_at(engine: Engine, instant: int) -> Engine:
         seed=engine.seed,
         world=engine.world,
         until=instant,
+        classify_name=course_classifier,
     )
 
 
@@ -172,7 +178,12 @@ def sandbox_from_share(token: str) -> Sandbox:
 def engine_of_share(token: str) -> Engine:
     """The whole shared run, played to its end."""
     sandbox = sandbox_from_share(token)
-    engine = Engine.from_inputs(sandbox.scheduled, seed=sandbox.seed, world=world_of(sandbox))
+    engine = Engine.from_inputs(
+        sandbox.scheduled,
+        seed=sandbox.seed,
+        world=world_of(sandbox),
+        classify_name=course_classifier,
+    )
     engine.run()
     return engine
 

@@ -24,6 +24,7 @@ from channels.db import database_sync_to_async
 
 from learners.identity import Learner
 from live.group_commit import GroupCommit, per_loop
+from naming.shared import course_classifier
 from simulator import sandboxes
 from simulator.engine import DomainError, Scenario
 from simulator.models import PREDICTION_SKIPPED, Sandbox
@@ -66,7 +67,7 @@ Send = Callable[[str], Awaitable[bool]]
 @cache
 def pause_points(scenario: Scenario) -> frozenset[int]:
     """Where a guided scenario stops to explain; found by running it once per scenario file."""
-    return frozenset(scenario.pause_points(scenario.run()))
+    return frozenset(scenario.pause_points(scenario.run(classify_name=course_classifier)))
 
 
 def error_frame(code: str, message: str) -> dict:

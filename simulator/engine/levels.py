@@ -38,6 +38,7 @@ from contentfiles import load_file, load_folder
 from .core import Engine, default_world
 from .errors import EngineError, ScenarioError
 from .inputs import ACTIONS
+from .naming import Classifier
 from .predicates import holds, shape_problem
 from .world import World
 
@@ -86,9 +87,9 @@ class Level:
     def world(self) -> World:
         return World.from_data(self.world_data) if self.world_data else default_world()
 
-    def begin(self) -> Engine:
+    def begin(self, classify_name: Classifier | None = None) -> Engine:
         """The run the learner starts from: the starting inputs played and settled."""
-        engine = Engine(self.world(), seed=self.seed)
+        engine = Engine(self.world(), seed=self.seed, classify_name=classify_name)
         for item in self.start:
             engine.apply(dict(item))
         engine.run()
@@ -104,11 +105,13 @@ class Level:
         engine.apply({k: v for k, v in action.items() if k != "at"})
         engine.run()
 
-    def play(self, actions: Sequence[Mapping[str, Any]]) -> Engine:
+    def play(
+        self, actions: Sequence[Mapping[str, Any]], classify_name: Classifier | None = None
+    ) -> Engine:
         """The run after ``actions``, applied one after the other from the starting state."""
         if len(actions) > MAX_ACTIONS:
             raise LevelError(f"a level takes at most {MAX_ACTIONS} actions")
-        engine = self.begin()
+        engine = self.begin(classify_name)
         for action in actions:
             self.act(engine, action)
         return engine
@@ -238,9 +241,9 @@ class Verdict:
         return self.solution_solves and not self.empty_solves
 
 
-def verify(level: Level) -> Verdict:
+def verify(level: Level, classify_name: Classifier | None = None) -> Verdict:
     """Play the stored solution and the empty run; a fair level is solved by the first only."""
     began = time.perf_counter()
-    solved = level.progress(level.play(level.solution))
-    empty = level.progress(level.begin())
+    solved = level.progress(level.play(level.solution, classify_name))
+    empty = level.progress(level.begin(classify_name))
     return Verdict(solved, empty, time.perf_counter() - began)

@@ -1,9 +1,10 @@
 """The seam between the engine and the naming classifier.
 
 The engine only needs to know whether a name reads as an event, a command or neither, and why. The
-real judgement lives in ``naming.grammar.classify``; the engine imports it lazily, the first
-time a name has to be judged, so that importing the engine stays cheap and free of the rest of the
-site. Tests inject their own classifier to stay independent of the grammar's finer rules.
+real judgement is the course's grammar (the top-level ``naming`` package), which the engine never
+imports: whoever builds an engine passes it a classifier (the site passes
+``naming.shared.course_classifier``). An engine built without one falls back on
+``simple_classify`` below, enough for tests and benches that exercise the engine alone.
 
 A classifier is any callable taking a name and returning an object with the attributes ``kind``
 (``"event"``, ``"command"`` or ``"unclear"``), ``explanation``, ``smell`` (text or ``None``) and
@@ -15,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import Any, Protocol
+
+from .messages import COMMAND, EVENT, Message
 
 
 class VerdictLike(Protocol):
@@ -44,30 +46,7 @@ class SimpleVerdict:
     form: str | None = None
 
 
-# How many names a process keeps the course classifier's verdict for. Every learner's engine
-# judges the same few names of the world, and learners type only a few of their own.
-VERDICTS_KEPT = 4096
-
-
-@cache
-def default_classifier() -> Classifier:
-    """The course's classifier, or the built-in one if the course's is not installed.
-
-    Only a missing ``courseware`` package is forgiven: a grammar module that exists but fails to
-    import is a bug and must be seen. The course's verdicts are immutable, so each name's is
-    shared by every engine of the process: judging a name takes about 75 microseconds, and a busy
-    server builds engines by the dozen every second.
-    """
-    try:
-        from naming.grammar import classify
-    except ModuleNotFoundError as error:
-        if error.name not in ("courseware", "naming.grammar"):
-            raise
-        return simple_classify
-    return lru_cache(maxsize=VERDICTS_KEPT)(classify)
-
-
-# A short list is enough for the fallback: the course's grammar module is the real classifier.
+# A short list is enough for the fallback: the course's grammar is the real classifier.
 _IMPERATIVES = frozenset(
     [
         "add",
@@ -151,3 +130,46 @@ def simple_classify(name: str) -> SimpleVerdict:
     else:
         explanation = f"{name} is neither clearly an order nor clearly a past fact."
     return SimpleVerdict(name, kind, explanation, smell)
+
+
+class NameChecks:
+    """The ``smell`` step: a name whose reading disagrees with its use (a part of ``Engine``,
+    see core.py). Each engine asks its classifier once per name."""
+
+    def _init_naming(self, classify_name: Classifier | None) -> None:
+        self._classify: Classifier = classify_name or simple_classify
+        self._verdicts: dict[str, Any] = {}
+        self._clean_names: set[str] = set()  # names already judged fine for events
+
+    def _check_name(self, msg: Message) -> None:
+        verdict = self._verdicts.get(msg.name)
+        if verdict is None:
+            verdict = self._verdicts[msg.name] = self._classify(msg.name)
+        kind = getattr(verdict, "kind", "unclear")
+        smell = getattr(verdict, "smell", None)
+        if msg.kind == COMMAND and kind == "event":
+            reason = (
+                f"{msg.name} reads as a fact that already happened, yet it is sent as a request"
+            )
+        elif msg.kind == EVENT and kind == "command":
+            reason = (
+                f"{msg.name} reads as an order, yet it is published as a fact: "
+                "a command in disguise"
+            )
+        elif smell:
+            reason = str(smell)
+        else:
+            if msg.kind == EVENT:
+                self._clean_names.add(msg.name)
+            return
+        self.record(
+            "smell",
+            msg,
+            None,
+            msg.sender,
+            reason=reason,
+            reads_as=kind,
+            used_as=msg.kind,
+            explanation=getattr(verdict, "explanation", None),
+            suggestion=getattr(verdict, "suggestion", None),
+        )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .messages import EVENT, Message
-from .world import CONDITIONS, World
+from .world import World
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -62,12 +62,12 @@ class Projection:
 def replay_events(engine: Engine) -> None:
     """Fold the whole event log into a fresh projection and compare it with the live one."""
     fresh = Projection(engine.world)
-    record = engine._record
+    record = engine.record
     for msg in engine.event_log:
         fresh.apply(msg)
         record("replayed", msg, "projection", log="events")
     state = fresh.state()
-    engine._record(
+    record(
         "replay_finished",
         None,
         "projection",
@@ -88,53 +88,43 @@ def replay_commands(engine: Engine) -> None:
     get their own turn.
     """
     world = engine.world
-    services = engine._services
     before = engine.counters()
     fresh = Projection(world)
     commands = list(engine.command_log)
     for n, msg in enumerate(commands, start=1):
-        owner = engine._handled_by.get(msg.id)
+        owner = engine.handler_of(msg.id)
         effect: dict[str, int] = {}
         rule = world.rule_for(owner, msg.name) if owner else None
         outcome = "rejected"
-        if rule is not None:
-            reason = (
-                CONDITIONS[rule.reject_if](msg.payload, engine._funds) if rule.reject_if else None
-            )
-            if reason is None:
-                outcome = "accepted"
-                svc = services[owner]
-                for counter, amount in engine._effects(svc, rule, msg).items():
-                    effect[f"{owner}.{counter}"] = amount
-                payload = dict(msg.payload)
-                if rule.result_field:
-                    # Doing the work again hands out a new id: the rebuilt world is not the old one.
-                    key = f"{owner}.{rule.result_field}"
-                    number = engine._results[key] = engine._results.get(key, 0) + 1
-                    payload[rule.result_field] = f"{rule.result_prefix}-{number}"
-                for emit in rule.then:
-                    if emit.verb != "publish":
+        if rule is not None and engine.refusal(rule, msg.payload) is None:
+            outcome = "accepted"
+            for counter, amount in engine.apply_effects(owner, rule, msg).items():
+                effect[f"{owner}.{counter}"] = amount
+            # Doing the work again hands out a new id: the rebuilt world is not the old one.
+            payload = {**msg.payload, **engine.next_result(owner, rule)}
+            for emit in rule.then:
+                if emit.verb != "publish":
+                    continue
+                event = Message(
+                    f"{msg.id}.r{n}",
+                    emit.name,
+                    EVENT,
+                    owner,
+                    msg.correlation_id,
+                    msg.id,
+                    payload,
+                    replay=True,
+                )
+                fresh.apply(event)
+                topic = world.topic_of(emit.name)
+                for sub in engine.subscribers(topic):
+                    sub_rule = world.rule_for(sub, emit.name)
+                    if sub_rule is None:
                         continue
-                    event = Message(
-                        f"{msg.id}.r{n}",
-                        emit.name,
-                        EVENT,
-                        owner,
-                        msg.correlation_id,
-                        msg.id,
-                        payload,
-                        replay=True,
-                    )
-                    fresh.apply(event)
-                    topic = world.topic_of(emit.name)
-                    for sub, _buffer in engine._topic_subs[topic]:
-                        sub_rule = world.rule_for(sub.name, emit.name)
-                        if sub_rule is None:
-                            continue
-                        for counter, amount in engine._effects(sub, sub_rule, event).items():
-                            name = f"{sub.name}.{counter}"
-                            effect[name] = effect.get(name, 0) + amount
-        engine._record("replayed", msg, owner, log="commands", outcome=outcome, effect=effect)
+                    for counter, amount in engine.apply_effects(sub, sub_rule, event).items():
+                        name = f"{sub}.{counter}"
+                        effect[name] = effect.get(name, 0) + amount
+        engine.record("replayed", msg, owner, log="commands", outcome=outcome, effect=effect)
     after = engine.counters()
     deltas: dict[str, dict[str, int]] = {}
     for service, counts in after.items():
@@ -146,7 +136,7 @@ def replay_commands(engine: Engine) -> None:
         if changed:
             deltas[service] = changed
     state = fresh.state()
-    engine._record(
+    engine.record(
         "replay_finished",
         None,
         None,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from contentfiles import load_file
 
 from .core import Engine
 from .errors import ScenarioError, UnknownScenario
+from .naming import Classifier
 from .predicates import holds
 from .trace import matches
 from .world import World
@@ -106,17 +107,13 @@ class Scenario:
             return World.from_data(self.world_data)
         return self.built_world
 
-    def engine(
-        self, seed: int | None = None, classify_name: Callable[[str], Any] | None = None
-    ) -> Engine:
+    def engine(self, seed: int | None = None, classify_name: Classifier | None = None) -> Engine:
         """A fresh engine for this scenario, with nothing applied yet."""
         return Engine(
             self.world(), seed=self.seed if seed is None else seed, classify_name=classify_name
         )
 
-    def run(
-        self, seed: int | None = None, *, classify_name: Callable[[str], Any] | None = None
-    ) -> Engine:
+    def run(self, seed: int | None = None, *, classify_name: Classifier | None = None) -> Engine:
         """Apply every input and run until nothing is left to happen."""
         engine = self.engine(seed, classify_name)
         for item in self.inputs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from naming.shared import course_classifier
 from simulator.engine.levels import LevelError, list_levels, load_level, verify
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{error}; levels: {', '.join(list_levels())}", returncode=2
             ) from error
-        verdict = verify(level)
+        verdict = verify(level, course_classifier)
         self.stdout.write(f"{level.title} ({name}), par {level.par}")
         for label, results in (
             ("stored solution", verdict.solution),

@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from naming.shared import course_classifier
 from simulator.engine import DomainError, list_scenarios, load_scenario, narrate
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             )
         try:
             scenario = load_scenario(name)
-            engine = scenario.run(seed=options["seed"])
+            engine = scenario.run(seed=options["seed"], classify_name=course_classifier)
         except DomainError as error:
             raise CommandError(str(error), returncode=2) from error
         if options["format"] == "jsonl":

@@ -78,11 +78,11 @@ def test_step_and_run_produce_the_same_trace():
 
 
 def test_a_sealed_trace_reads_exactly_like_an_open_one(monkeypatch):
-    import simulator.engine.core as core
+    import simulator.engine.agenda as agenda
 
     open_engine = Engine.from_inputs(INPUTS, seed=4, classify_name=fake_classify)
     open_engine.run()
-    monkeypatch.setattr(core, "SEAL_EVERY", 5)
+    monkeypatch.setattr(agenda, "SEAL_EVERY", 5)
     sealed = Engine.from_inputs(INPUTS, seed=4, classify_name=fake_classify)
     sealed.run()
     assert len(sealed.trace._sealed) > 3

@@ -1,6 +1,6 @@
 """Faults: failures with back-off, drops, delays, crashes; nothing disappears unrecorded."""
 
-from simulator.engine.core import DUPLICATE_REASON
+from simulator.engine.broker import DUPLICATE_REASON
 
 from .conftest import EMAILS_PER_ORDER, place_order, steps
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.engine import Engine, World
-from simulator.engine.core import DUPLICATE_REASON
+from simulator.engine.broker import DUPLICATE_REASON
 
 from .conftest import fake_classify
 

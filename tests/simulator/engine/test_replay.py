@@ -1,5 +1,10 @@
 """Replaying events rebuilds state; replaying commands redoes the work."""
 
+import ast
+from pathlib import Path
+
+from simulator.engine import replay
+
 from .conftest import place_order, steps
 
 
@@ -58,3 +63,33 @@ def test_command_replay_can_be_refused_now_where_it_was_accepted_then(make_engin
     outcomes = {r.message: r.detail["outcome"] for r in steps(engine, "replayed")}
     assert outcomes["ProcessPayment"] == "rejected"
     assert outcomes["PlaceOrder"] == "accepted"
+
+
+def test_replay_reads_the_engine_only_through_its_public_surface():
+    source = Path(replay.__file__).read_text(encoding="utf-8")
+    private = [
+        node.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "engine"
+        and node.attr.startswith("_")
+    ]
+    assert private == []
+
+
+def test_the_engine_tells_who_handled_a_command_and_redoes_its_work(make_engine):
+    engine = run_orders(make_engine, n=1)
+    (place,) = [m for m in engine.command_log if m.name == "PlaceOrder"]
+    assert engine.handler_of(place.id) == "Order"
+    assert engine.handler_of("no-such-command") is None
+    rule = engine.world.rule_for("Order", "PlaceOrder")
+    assert engine.next_result("Order", rule) == {"order_id": "ord-2"}
+    charge = engine.world.rule_for("Payment", "ProcessPayment")
+    assert engine.refusal(charge, {"customer": "ada", "amount": 50}) is None
+    assert engine.refusal(charge, {"customer": "ada", "amount": 10_000})
+    assert engine.refusal(rule, {}) is None  # placing an order has no business condition
+    (pay,) = [m for m in engine.command_log if m.name == "ProcessPayment"]
+    funds = engine.state_view()["funds"]["ada"]
+    assert engine.apply_effects("Payment", charge, pay) == dict(charge.effects)
+    assert engine.state_view()["funds"]["ada"] == funds - 50

@@ -1,4 +1,4 @@
-"""Events: one copy per subscription, a buffer each, failures kept apart."""
+"""The broker: topics fan events out, each subscription with its own buffer, instances compete."""
 
 from simulator.engine.order_flow import ORDER_FLOW
 
@@ -105,3 +105,11 @@ def test_a_subscriber_with_two_instances_splits_its_subscription(make_engine):
     assert len(handled) == 6
     assert len({r.id for r in handled}) == 6
     assert {r.to for r in handled} == {"Email#1", "Email#2"}
+
+
+def test_the_subscribers_of_a_topic_are_listed_in_the_order_they_subscribed(make_engine):
+    engine = make_engine()
+    assert engine.subscribers("order-events") == ORDER_FLOW["topics"]["order-events"]
+    engine.apply({"action": "subscribe", "service": "Loyalty", "topic": "order-events"})
+    assert engine.subscribers("order-events")[-1] == "Loyalty"
+    assert engine.state_view()["topics"]["order-events"] == engine.subscribers("order-events")
