@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from courseware.content import CheckQuestion, Course, Lesson, load_course
@@ -98,6 +100,31 @@ def _levels():
     return all_levels()
 
 
+# slug -> (course, levels, top, bottom): one entry per lesson, replaced when the course or the
+# levels are loaded afresh (the loaders hand out the same objects while no file changed).
+_parts: dict[str, tuple[Course, tuple, SafeString, SafeString]] = {}
+
+
+def _lesson_parts(course: Course, lesson: Lesson) -> tuple[SafeString, SafeString]:
+    """The HTML above and below the questions, which is the same for every learner."""
+    levels = _levels()
+    cached = _parts.get(lesson.slug)
+    if cached is not None and cached[0] is course and cached[1] is levels:
+        return cached[2], cached[3]
+    previous, following = course.neighbours(lesson.slug)
+    context = {
+        "lesson": lesson,
+        "body": lesson_html(lesson),
+        "previous": previous,
+        "next": following,
+        "levels": [level for level in levels if level.lesson == lesson.slug],
+    }
+    top = mark_safe(render_to_string("courseware/lesson.html#top", context))
+    bottom = mark_safe(render_to_string("courseware/lesson.html#bottom", context))
+    _parts[lesson.slug] = (course, levels, top, bottom)
+    return top, bottom
+
+
 def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, item=None) -> dict:
     right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
     items = [
@@ -108,15 +135,8 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
         )
         for q in lesson.checks
     ]
-    previous, following = course.neighbours(lesson.slug)
-    return {
-        "lesson": lesson,
-        "body": lesson_html(lesson),
-        "checks": items,
-        "previous": previous,
-        "next": following,
-        "levels": [level for level in _levels() if level.lesson == lesson.slug],
-    }
+    top, bottom = _lesson_parts(course, lesson)
+    return {"lesson": lesson, "checks": items, "top": top, "bottom": bottom}
 
 
 @require_safe

@@ -1,10 +1,11 @@
 """The lesson page, its check-yourself questions and the inline naming checker."""
 
+import dataclasses
 import re
 
 import pytest
 
-from courseware.content import load_course
+from courseware.content import Course, load_course
 from courseware.models import CheckAnswer, LessonProgress
 from learners.identity import LEARNER_KEY
 
@@ -279,3 +280,29 @@ def test_show_me_the_answer_works_without_javascript(client, course):
     assert "<html" in html
     assert q.explanation in html
     assert not CheckAnswer.objects.exists()
+
+
+def test_a_returning_reader_costs_the_lesson_page_three_queries(
+    client, lesson, django_assert_max_num_queries
+):
+    client.get(f"/lessons/{lesson.slug}/")
+    # The session, the mark-read UPDATE, and the earlier right answers.
+    with django_assert_max_num_queries(3):
+        response = client.get(f"/lessons/{lesson.slug}/")
+    assert response.status_code == 200
+    assert LessonProgress.objects.get().read_at is not None
+
+
+def test_the_lesson_page_follows_an_edited_lesson_file(client, course, lesson, monkeypatch):
+    url = f"/lessons/{lesson.slug}/"
+    assert lesson.title in client.get(url).content.decode()
+    edited = dataclasses.replace(
+        lesson, title="A retitled lesson", takeaways=("A takeaway the file did not have.",)
+    )
+    lessons = tuple(edited if item is lesson else item for item in course.lessons)
+    newer = Course(lessons=lessons, by_slug={item.slug: item for item in lessons})
+    monkeypatch.setattr("courseware.views.lessons.load_course", lambda: newer)
+    html = client.get(url).content.decode()
+    assert '<h1 id="lesson-title">A retitled lesson</h1>' in html
+    assert "A takeaway the file did not have." in html
+    assert f'<h1 id="lesson-title">{lesson.title}</h1>' not in html
