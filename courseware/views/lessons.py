@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -125,7 +127,33 @@ def _lesson_parts(course: Course, lesson: Lesson) -> tuple[SafeString, SafeStrin
     return top, bottom
 
 
-def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, item=None) -> dict:
+# A question nobody has answered yet looks the same to every learner who sees its choices in
+# the same order, except for the CSRF token, which goes in after the cache at this mark.
+_CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
+_CHECKS_MAX = 4096
+# (slug, question id, order, answered before) -> (lesson, html)
+_checks: dict[tuple, tuple[Lesson, str]] = {}
+
+
+def _check_html(request, lesson: Lesson, item: CheckItem) -> SafeString:
+    context = {"lesson": lesson, "item": item}
+    if item.grade is not None or item.error or item.show_answer:
+        return mark_safe(render_to_string("courseware/lesson.html#check", context, request))
+    key = (lesson.slug, item.question.id, item.order, item.answered_before)
+    cached = _checks.get(key)
+    if cached is None or cached[0] is not lesson:
+        if len(_checks) >= _CHECKS_MAX:
+            _checks.clear()
+        html = render_to_string(
+            "courseware/lesson.html#check", {**context, "csrf_token": _CSRF_MARK}
+        )
+        cached = _checks[key] = (lesson, html)
+    return mark_safe(cached[1].replace(_CSRF_MARK, get_token(request)))
+
+
+def _lesson_context(
+    request, course: Course, lesson: Lesson, learner: Learner | None, item=None
+) -> dict:
     right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
     items = [
         item
@@ -136,7 +164,8 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
         for q in lesson.checks
     ]
     top, bottom = _lesson_parts(course, lesson)
-    return {"lesson": lesson, "checks": items, "top": top, "bottom": bottom}
+    checks = [_check_html(request, lesson, each) for each in items]
+    return {"lesson": lesson, "checks": checks, "top": top, "bottom": bottom}
 
 
 @require_safe
@@ -145,7 +174,9 @@ def lesson_detail(request, slug):
     # Opening a lesson is what counts as reading it (see docs/architecture.md).
     learner = learner_for_request(request, create=True)
     progress_mark_read(learner=learner, lesson_slug=lesson.slug)
-    return render(request, "courseware/lesson.html", _lesson_context(course, lesson, learner))
+    return render(
+        request, "courseware/lesson.html", _lesson_context(request, course, lesson, learner)
+    )
 
 
 @require_POST
@@ -186,5 +217,5 @@ def lesson_check(request, slug, question_id):
     if is_partial_request(request):
         context = {"lesson": lesson, "item": item}
         return render(request, "courseware/lesson.html#check", context, status=status)
-    context = _lesson_context(course, lesson, learner, item=item)
+    context = _lesson_context(request, course, lesson, learner, item=item)
     return render(request, "courseware/lesson.html", context, status=status)

@@ -4,6 +4,7 @@ import dataclasses
 import re
 
 import pytest
+from django.test import Client
 
 from courseware.content import Course, load_course
 from courseware.models import CheckAnswer, LessonProgress
@@ -306,3 +307,18 @@ def test_the_lesson_page_follows_an_edited_lesson_file(client, course, lesson, m
     assert '<h1 id="lesson-title">A retitled lesson</h1>' in html
     assert "A takeaway the file did not have." in html
     assert f'<h1 id="lesson-title">{lesson.title}</h1>' not in html
+
+
+def test_each_question_form_carries_a_csrf_token_that_is_accepted(lesson):
+    client = Client(enforce_csrf_checks=True)
+    question = lesson.checks[-1]
+    for _ in range(2):  # the second page comes from the cached questions
+        html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+        assert "csrf-" not in html
+        forms = re.findall(r'<form method="post" action="/lessons/.*?</form>', html, re.S)
+        assert len(forms) == len(lesson.checks)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', forms[-1]).group(1)
+        response = client.post(
+            check_url(lesson, question), {"choice": "0", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 200
