@@ -173,7 +173,7 @@ def lesson_detail(request, slug):
     course, lesson = _lesson_or_404(slug)
     # Opening a lesson is what counts as reading it (see docs/architecture.md).
     learner = learner_for_request(request, create=True)
-    progress_mark_read(learner=learner, lesson_slug=lesson.slug)
+    progress_mark_read(learner=learner, lesson_slug=lesson.slug, course=course)
     return render(
         request, "courseware/lesson.html", _lesson_context(request, course, lesson, learner)
     )
