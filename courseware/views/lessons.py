@@ -70,11 +70,25 @@ def choice_order(learner: Learner | None, lesson: Lesson, question: CheckQuestio
     return shuffled(len(question.choices), seed=choice_seed(identity, lesson.slug, question.id))
 
 
+# (slug, state) -> (course, html): one row of the outline, replaced when the course is reloaded.
+_rows: dict[tuple, tuple[Course, SafeString]] = {}
+
+
+def _row_html(course: Course, row) -> SafeString:
+    key = (row.lesson.slug, row.state)
+    cached = _rows.get(key)
+    if cached is None or cached[0] is not course:
+        html = mark_safe(render_to_string("courseware/home.html#row", {"row": row}))
+        cached = _rows[key] = (course, html)
+    return cached[1]
+
+
 def _outline_page(request):
     course = load_course()
     learner = learner_for_request(request, create=False)
     outline = course_outline(learner=learner, course=course)
-    context = {"course": course, "outline": outline, **panels_for(learner)}
+    rows = [_row_html(course, row) for row in outline.rows]
+    context = {"course": course, "outline": outline, "outline_rows": rows, **panels_for(learner)}
     return render(request, "courseware/home.html", context)
 
 

@@ -322,3 +322,21 @@ def test_each_question_form_carries_a_csrf_token_that_is_accepted(lesson):
             check_url(lesson, question), {"choice": "0", "csrfmiddlewaretoken": token}
         )
         assert response.status_code == 200
+
+
+def test_the_outline_follows_a_reading_and_an_edited_lesson_file(
+    client, course, lesson, monkeypatch
+):
+    row = re.compile(r'<li class="outline__item outline__item--([\w-]+)">\s*<a[^>]*href="([^"]+)"')
+    assert ("not-started", f"/lessons/{lesson.slug}/") in row.findall(
+        client.get("/").content.decode()
+    )
+    client.get(f"/lessons/{lesson.slug}/")
+    assert ("read", f"/lessons/{lesson.slug}/") in row.findall(client.get("/").content.decode())
+    edited = dataclasses.replace(lesson, title="A retitled lesson")
+    lessons = tuple(edited if item is lesson else item for item in course.lessons)
+    newer = Course(lessons=lessons, by_slug={item.slug: item for item in lessons})
+    monkeypatch.setattr("courseware.views.lessons.load_course", lambda: newer)
+    html = client.get("/").content.decode()
+    assert '<span class="outline__title">A retitled lesson</span>' in html
+    assert f'<span class="outline__title">{lesson.title}</span>' not in html
