@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from courseware.content import CheckQuestion, Course, Lesson, load_course
@@ -66,11 +70,25 @@ def choice_order(learner: Learner | None, lesson: Lesson, question: CheckQuestio
     return shuffled(len(question.choices), seed=choice_seed(identity, lesson.slug, question.id))
 
 
+# (slug, state) -> (course, html): one row of the outline, replaced when the course is reloaded.
+_rows: dict[tuple, tuple[Course, SafeString]] = {}
+
+
+def _row_html(course: Course, row) -> SafeString:
+    key = (row.lesson.slug, row.state)
+    cached = _rows.get(key)
+    if cached is None or cached[0] is not course:
+        html = mark_safe(render_to_string("courseware/home.html#row", {"row": row}))
+        cached = _rows[key] = (course, html)
+    return cached[1]
+
+
 def _outline_page(request):
     course = load_course()
     learner = learner_for_request(request, create=False)
     outline = course_outline(learner=learner, course=course)
-    context = {"course": course, "outline": outline, **panels_for(learner)}
+    rows = [_row_html(course, row) for row in outline.rows]
+    context = {"course": course, "outline": outline, "outline_rows": rows, **panels_for(learner)}
     return render(request, "courseware/home.html", context)
 
 
@@ -98,7 +116,58 @@ def _levels():
     return all_levels()
 
 
-def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, item=None) -> dict:
+# slug -> (course, levels, top, bottom): one entry per lesson, replaced when the course or the
+# levels are loaded afresh (the loaders hand out the same objects while no file changed).
+_parts: dict[str, tuple[Course, tuple, SafeString, SafeString]] = {}
+
+
+def _lesson_parts(course: Course, lesson: Lesson) -> tuple[SafeString, SafeString]:
+    """The HTML above and below the questions, which is the same for every learner."""
+    levels = _levels()
+    cached = _parts.get(lesson.slug)
+    if cached is not None and cached[0] is course and cached[1] is levels:
+        return cached[2], cached[3]
+    previous, following = course.neighbours(lesson.slug)
+    context = {
+        "lesson": lesson,
+        "body": lesson_html(lesson),
+        "previous": previous,
+        "next": following,
+        "levels": [level for level in levels if level.lesson == lesson.slug],
+    }
+    top = mark_safe(render_to_string("courseware/lesson.html#top", context))
+    bottom = mark_safe(render_to_string("courseware/lesson.html#bottom", context))
+    _parts[lesson.slug] = (course, levels, top, bottom)
+    return top, bottom
+
+
+# A question nobody has answered yet looks the same to every learner who sees its choices in
+# the same order, except for the CSRF token, which goes in after the cache at this mark.
+_CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
+_CHECKS_MAX = 4096
+# (slug, question id, order, answered before) -> (lesson, html)
+_checks: dict[tuple, tuple[Lesson, str]] = {}
+
+
+def _check_html(request, lesson: Lesson, item: CheckItem) -> SafeString:
+    context = {"lesson": lesson, "item": item}
+    if item.grade is not None or item.error or item.show_answer:
+        return mark_safe(render_to_string("courseware/lesson.html#check", context, request))
+    key = (lesson.slug, item.question.id, item.order, item.answered_before)
+    cached = _checks.get(key)
+    if cached is None or cached[0] is not lesson:
+        if len(_checks) >= _CHECKS_MAX:
+            _checks.clear()
+        html = render_to_string(
+            "courseware/lesson.html#check", {**context, "csrf_token": _CSRF_MARK}
+        )
+        cached = _checks[key] = (lesson, html)
+    return mark_safe(cached[1].replace(_CSRF_MARK, get_token(request)))
+
+
+def _lesson_context(
+    request, course: Course, lesson: Lesson, learner: Learner | None, item=None
+) -> dict:
     right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
     items = [
         item
@@ -108,15 +177,9 @@ def _lesson_context(course: Course, lesson: Lesson, learner: Learner | None, ite
         )
         for q in lesson.checks
     ]
-    previous, following = course.neighbours(lesson.slug)
-    return {
-        "lesson": lesson,
-        "body": lesson_html(lesson),
-        "checks": items,
-        "previous": previous,
-        "next": following,
-        "levels": [level for level in _levels() if level.lesson == lesson.slug],
-    }
+    top, bottom = _lesson_parts(course, lesson)
+    checks = [_check_html(request, lesson, each) for each in items]
+    return {"lesson": lesson, "checks": checks, "top": top, "bottom": bottom}
 
 
 @require_safe
@@ -124,8 +187,10 @@ def lesson_detail(request, slug):
     course, lesson = _lesson_or_404(slug)
     # Opening a lesson is what counts as reading it (see docs/architecture.md).
     learner = learner_for_request(request, create=True)
-    progress_mark_read(learner=learner, lesson_slug=lesson.slug)
-    return render(request, "courseware/lesson.html", _lesson_context(course, lesson, learner))
+    progress_mark_read(learner=learner, lesson_slug=lesson.slug, course=course)
+    return render(
+        request, "courseware/lesson.html", _lesson_context(request, course, lesson, learner)
+    )
 
 
 @require_POST
@@ -166,5 +231,5 @@ def lesson_check(request, slug, question_id):
     if is_partial_request(request):
         context = {"lesson": lesson, "item": item}
         return render(request, "courseware/lesson.html#check", context, status=status)
-    context = _lesson_context(course, lesson, learner, item=item)
+    context = _lesson_context(request, course, lesson, learner, item=item)
     return render(request, "courseware/lesson.html", context, status=status)

@@ -1,10 +1,12 @@
 """The lesson page, its check-yourself questions and the inline naming checker."""
 
+import dataclasses
 import re
 
 import pytest
+from django.test import Client
 
-from courseware.content import load_course
+from courseware.content import Course, load_course
 from courseware.models import CheckAnswer, LessonProgress
 from learners.identity import LEARNER_KEY
 
@@ -279,3 +281,62 @@ def test_show_me_the_answer_works_without_javascript(client, course):
     assert "<html" in html
     assert q.explanation in html
     assert not CheckAnswer.objects.exists()
+
+
+def test_a_returning_reader_costs_the_lesson_page_three_queries(
+    client, lesson, django_assert_max_num_queries
+):
+    client.get(f"/lessons/{lesson.slug}/")
+    # The session, the mark-read UPDATE, and the earlier right answers.
+    with django_assert_max_num_queries(3):
+        response = client.get(f"/lessons/{lesson.slug}/")
+    assert response.status_code == 200
+    assert LessonProgress.objects.get().read_at is not None
+
+
+def test_the_lesson_page_follows_an_edited_lesson_file(client, course, lesson, monkeypatch):
+    url = f"/lessons/{lesson.slug}/"
+    assert lesson.title in client.get(url).content.decode()
+    edited = dataclasses.replace(
+        lesson, title="A retitled lesson", takeaways=("A takeaway the file did not have.",)
+    )
+    lessons = tuple(edited if item is lesson else item for item in course.lessons)
+    newer = Course(lessons=lessons, by_slug={item.slug: item for item in lessons})
+    monkeypatch.setattr("courseware.views.lessons.load_course", lambda: newer)
+    html = client.get(url).content.decode()
+    assert '<h1 id="lesson-title">A retitled lesson</h1>' in html
+    assert "A takeaway the file did not have." in html
+    assert f'<h1 id="lesson-title">{lesson.title}</h1>' not in html
+
+
+def test_each_question_form_carries_a_csrf_token_that_is_accepted(lesson):
+    client = Client(enforce_csrf_checks=True)
+    question = lesson.checks[-1]
+    for _ in range(2):  # the second page comes from the cached questions
+        html = client.get(f"/lessons/{lesson.slug}/").content.decode()
+        assert "csrf-" not in html
+        forms = re.findall(r'<form method="post" action="/lessons/.*?</form>', html, re.S)
+        assert len(forms) == len(lesson.checks)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', forms[-1]).group(1)
+        response = client.post(
+            check_url(lesson, question), {"choice": "0", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 200
+
+
+def test_the_outline_follows_a_reading_and_an_edited_lesson_file(
+    client, course, lesson, monkeypatch
+):
+    row = re.compile(r'<li class="outline__item outline__item--([\w-]+)">\s*<a[^>]*href="([^"]+)"')
+    assert ("not-started", f"/lessons/{lesson.slug}/") in row.findall(
+        client.get("/").content.decode()
+    )
+    client.get(f"/lessons/{lesson.slug}/")
+    assert ("read", f"/lessons/{lesson.slug}/") in row.findall(client.get("/").content.decode())
+    edited = dataclasses.replace(lesson, title="A retitled lesson")
+    lessons = tuple(edited if item is lesson else item for item in course.lessons)
+    newer = Course(lessons=lessons, by_slug={item.slug: item for item in lessons})
+    monkeypatch.setattr("courseware.views.lessons.load_course", lambda: newer)
+    html = client.get("/").content.decode()
+    assert '<span class="outline__title">A retitled lesson</span>' in html
+    assert f'<span class="outline__title">{lesson.title}</span>' not in html

@@ -1,12 +1,13 @@
 """Progress writes: reading, answering, and merging an anonymous session into a user."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courseware.content import load_course
+from courseware.content import Course, load_course
 from courseware.grading import InvalidChoice
 from courseware.models import CheckAnswer, LessonProgress
 from courseware.selectors import course_outline, question_statistics
@@ -46,13 +47,37 @@ def answer_all(learner, lesson, *, right=True):
 
 
 def test_marking_read_keeps_the_first_read_time(lesson):
-    first = progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
-    again = progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
+    progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
+    first = LessonProgress.objects.get()
+    progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
+    again = LessonProgress.objects.get()
     assert again.pk == first.pk
     assert again.read_at == first.read_at
     assert again.touched_at >= first.touched_at
     assert again.checked_at is None
     assert LessonProgress.objects.count() == 1
+
+
+def test_marking_read_again_moves_the_touch_time_in_one_query(lesson, django_assert_num_queries):
+    progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
+    earlier = timezone.now() - timedelta(days=1)
+    LessonProgress.objects.update(read_at=earlier, touched_at=earlier)
+    with django_assert_num_queries(1):
+        progress_mark_read(learner=ANON, lesson_slug=lesson.slug)
+    progress = LessonProgress.objects.get()
+    assert progress.read_at == earlier
+    assert progress.touched_at > earlier
+
+
+def test_reading_a_lesson_without_questions_checks_it_once(lesson, monkeypatch):
+    bare = dataclasses.replace(lesson, checks=())
+    course = Course(lessons=(bare,), by_slug={bare.slug: bare})
+    monkeypatch.setattr("courseware.services.load_course", lambda: course)
+    progress_mark_read(learner=ANON, lesson_slug=bare.slug)
+    first = LessonProgress.objects.get()
+    assert first.checked_at == first.read_at
+    progress_mark_read(learner=ANON, lesson_slug=bare.slug)
+    assert LessonProgress.objects.get().checked_at == first.checked_at
 
 
 def test_marking_an_unknown_lesson_read_is_refused():
