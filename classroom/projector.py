@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from classroom.room import RoomState
-from simulator.diagram import layouts, queue_id, service_id, topic_id
+from diagram import layouts, queue_id, service_id, topic_id
 from simulator.engine import load_scenario
 from simulator.engine.order_flow import ORDER_FLOW
 from simulator.engine.world import World

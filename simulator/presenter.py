@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from simulator.diagram import queue_id, service_id, topic_id
+from diagram import queue_id, service_id, topic_id
 from simulator.engine import World, narrate
 
 HAND_OVERS = {"delivered", "redelivered", "replied", "rejected"}

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from diagram import service_id, topic_id
 from live.cache import BoundedCache
-from simulator.diagram import service_id, topic_id
 from simulator.engine import Scenario
 from simulator.models import Sandbox
 from simulator.presenter import group_fan_out, log_lines

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from courseware.content import load_course
+from diagram import drawable, layouts
 from learners.identity import learner_for_request
 from simulator import sandboxes
-from simulator.diagram import drawable, layouts
 from simulator.engine import DomainError, list_scenarios, load_scenario
 from simulator.models import Sandbox
 from simulator.rendering import page_context

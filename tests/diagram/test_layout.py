@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulator.diagram import layout, layouts, queue_id, service_id
+from diagram import layout, layouts, queue_id, service_id
 from simulator.engine import list_scenarios, load_scenario
 from simulator.engine.world import MAX_INSTANCES
 from simulator.presenter import log_lines
@@ -83,7 +83,7 @@ def test_no_two_boxes_overlap(shape):
 
 
 def test_the_order_flow_is_drawn_whole():
-    from simulator.diagram import drawable
+    from diagram import drawable
     from simulator.engine import default_world
 
     world = default_world()
