@@ -48,6 +48,8 @@ acknowledgements' writes; `--conn-max-age S` sets DJANGO_CONN_MAX_AGE for the se
 `--profile DIR` profiles each server process (cProfile) over the publishing phase only and writes
 DIR/<configuration>/<process>.prof. Under `scripts/with-postgres.sh` the servers share that
 PostgreSQL database instead of SQLite files.
+Length: one script on purpose, for the same reason as bench/ws.py: the clients, both
+configurations and the goals are read and rerun as one unit; servers come from bench/harness.py.
 """
 
 from __future__ import annotations

@@ -52,6 +52,9 @@ per idle learner. The last line is `RESULT capacity=.. p99_ratio_500=.. kib_per_
 
 Run: `.venv/bin/python bench/ws.py` (about 8-10 minutes; `--levels 100,250 --play-seconds 20` for
 a quick look). The machine's load average is printed: on a shared machine, read it first.
+Length: one script on purpose, so that the whole measurement (clients, phases, the rules that
+judge them, the table) can be read and rerun as a unit; the servers are started by
+bench/harness.py like every other bench.
 """
 
 from __future__ import annotations

@@ -10,6 +10,12 @@ named in the past tense (`published`, `acknowledged`, `timed_out`), facts that c
 
 Time is passed in (`now`, wall-clock milliseconds), never read here, so tests can drive a room's
 clock and a command's wait can time out deterministically.
+
+It is longer than the house's 500 lines on purpose: `act` decides each request against the state
+that `fold` builds, and the two must agree record by record (a record `act` appends is folded the
+moment it is written, and again on every reload); keeping both in one module keeps that pairing
+checkable at a glance. What follows an answer (`judge`) and polls about the room's own run
+(`room_questions`) are already modules of their own.
 """
 
 from __future__ import annotations

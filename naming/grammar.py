@@ -28,6 +28,11 @@ How a name is read, in order:
    in disguise"; whether a name is *used* as the wrong kind is for the simulator to notice.
 
 Pure Python: this module imports nothing from Django.
+
+It is longer than the house's 500 lines on purpose: the reading of a name is one ordered cascade
+of position rules (`_read_positions`), where each rule is only right because the ones before it
+did not fire; split over modules, that order would be hard to see. Cutting names into words and
+the lexicon are modules of their own.
 """
 
 from __future__ import annotations
