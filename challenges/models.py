@@ -8,9 +8,8 @@ engine all show what those actions do now.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
-from learners.models import LearnerOwned
+from learners.models import LearnerOwned, one_per_learner
 
 
 class LevelAttempt(LearnerOwned):
@@ -25,16 +24,7 @@ class LevelAttempt(LearnerOwned):
     class Meta(LearnerOwned.Meta):
         constraints = [
             *LearnerOwned.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["user", "level"],
-                condition=Q(user__isnull=False),
-                name="levelattempt_unique_user_level",
-            ),
-            models.UniqueConstraint(
-                fields=["session_key", "level"],
-                condition=Q(user__isnull=True),
-                name="levelattempt_unique_session_level",
-            ),
+            *one_per_learner("level", prefix="levelattempt", short="level"),
         ]
 
     def __str__(self) -> str:

@@ -230,7 +230,11 @@ class RoomState:
         """
         if not message.get("scripted") or message.get("run", 0) != self.run:
             return {}
-        steps = judge.after_command(
+        return {"then": self.next_steps(message, outcome)}
+
+    def next_steps(self, message: Mapping[str, Any], outcome: str) -> list[dict[str, Any]]:
+        """What the world says follows `outcome` of the command `message`, in this room now."""
+        return judge.after_command(
             self.world(),
             command=message["name"],
             sender=message["from"],
@@ -239,7 +243,6 @@ class RoomState:
             attempt=message.get("attempt", 1),
             status=self.order_status,
         )
-        return {"then": steps}
 
     def to_json(self) -> dict[str, Any]:
         data = {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != "catalogue"}

@@ -129,15 +129,7 @@ def _next(state: Any) -> dict[str, Any]:
     command = max(answered, key=lambda m: m["seq"])
     firsts = {}
     for outcome in OUTCOME_WORDS:
-        steps = judge.after_command(
-            state.world(),
-            command=command["name"],
-            sender=command["from"],
-            handler=command["service"],
-            outcome=outcome,
-            attempt=command.get("attempt", 1),
-            status=state.order_status,
-        )
+        steps = state.next_steps(command, outcome)
         firsts[outcome] = _describe(steps[0] if steps else None)
     choices = list(dict.fromkeys(firsts.values()))
     if len(choices) < 2:

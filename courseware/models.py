@@ -6,9 +6,8 @@ Both are `LearnerOwned` (see learners.models): a signed-in user's or an anonymou
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
-from learners.models import LearnerOwned
+from learners.models import LearnerOwned, one_per_learner
 
 
 class LessonProgress(LearnerOwned):
@@ -23,16 +22,7 @@ class LessonProgress(LearnerOwned):
         verbose_name_plural = "lesson progress"
         constraints = [
             *LearnerOwned.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["user", "lesson_slug"],
-                condition=Q(user__isnull=False),
-                name="lessonprogress_unique_user_lesson",
-            ),
-            models.UniqueConstraint(
-                fields=["session_key", "lesson_slug"],
-                condition=Q(user__isnull=True),
-                name="lessonprogress_unique_session_lesson",
-            ),
+            *one_per_learner("lesson_slug", prefix="lessonprogress", short="lesson"),
         ]
 
     def __str__(self) -> str:

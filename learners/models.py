@@ -62,6 +62,23 @@ class LearnerOwned(models.Model):
         self.user_id, self.session_key = learner.user_id, learner.session_key
 
 
+def one_per_learner(field: str, *, prefix: str, short: str) -> list[models.UniqueConstraint]:
+    """The two constraints that keep one row per learner and `field`: one among accounts' rows,
+    one among anonymous sessions' rows (a row has only one of the two owner fields set)."""
+    return [
+        models.UniqueConstraint(
+            fields=["user", field],
+            condition=Q(user__isnull=False),
+            name=f"{prefix}_unique_user_{short}",
+        ),
+        models.UniqueConstraint(
+            fields=["session_key", field],
+            condition=Q(user__isnull=True),
+            name=f"{prefix}_unique_session_{short}",
+        ),
+    ]
+
+
 def owned_models() -> list[type[LearnerOwned]]:
     """Every installed model that keeps learners' rows."""
     return [m for m in apps.get_models() if issubclass(m, LearnerOwned)]

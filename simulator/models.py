@@ -1,7 +1,6 @@
 from django.db import models
-from django.db.models import Q
 
-from learners.models import LearnerOwned
+from learners.models import LearnerOwned, one_per_learner
 
 PREDICTION_SKIPPED = -1
 
@@ -34,16 +33,7 @@ class Sandbox(LearnerOwned):
         verbose_name_plural = "sandboxes"
         constraints = [
             *LearnerOwned.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["user", "world"],
-                condition=Q(user__isnull=False),
-                name="sandbox_unique_user_world",
-            ),
-            models.UniqueConstraint(
-                fields=["session_key", "world"],
-                condition=Q(user__isnull=True),
-                name="sandbox_unique_session_world",
-            ),
+            *one_per_learner("world", prefix="sandbox", short="world"),
         ]
 
     # Not stored: the world the sandbox plays when it is not the order flow (a learner's own
