@@ -20,12 +20,13 @@ from tests.browser.classroom_helpers import (
     open_room,
     sign_in,
 )
+from tests.browser.helpers import PageWatch
 
 pytestmark = pytest.mark.browser
 
 
 class TestClassroom:
-    def test_a_class_plays_the_order_flow_and_answers_a_poll(
+    def test_a_class_plays_a_refusal_on_phones_and_the_projector_and_the_summary_records_it(
         self, page, person, teacher_account, assert_accessible, screenshot
     ):
         teacher = page
@@ -34,6 +35,13 @@ class TestClassroom:
         assert_accessible(teacher)
         code = open_room(teacher, title="Group B")
         expect(teacher.locator("#room-status")).to_contain_text(f"Room {code} is open")
+        # The projector: a second tab of the teacher's, on the big screen.
+        screen = teacher.context.new_page()
+        screen.watch = PageWatch(screen)
+        screen.set_viewport_size({"width": 1920, "height": 1080})
+        screen.set_default_timeout(10_000)
+        screen.goto(f"/classroom/{code}/projector/")
+        connected(screen)
 
         ana, ben, cy = person(), person(), person()
         ana.goto("/classroom/")
@@ -93,10 +101,20 @@ class TestClassroom:
         expect(ben.locator("#room-inbox .inbox__done")).to_contain_text(
             "ProcessPayment: Rejected (card declined)"
         )
+        expect(screen.locator(".diagram--wide .token--rejected")).to_have_count(1)
+        expect(screen.locator(".projector__now")).to_contain_text("rejected ProcessPayment")
         next_step("Payment publishes PaymentDeclined")
         next_step("Order publishes OrderCancelled")
         expect(controls).to_contain_text("script is finished")
         expect(inbox_item(ana, "OrderCancelled")).to_have_count(1)
+        # The compensation is on the big screen and in every phone's account of the room.
+        expect(screen.locator(".projector__now")).to_contain_text("OrderCancelled")
+        screenshot(screen, "classroom-projector-compensated")
+        for learner in (ana, ben, cy):
+            lines = learner.locator("#room-log-lines")
+            expect(lines).to_contain_text("rejected ProcessPayment: card declined")
+            expect(lines).to_contain_text("OrderCancelled")
+            expect(lines).not_to_contain_text("PaymentCompleted")
 
         expect(board_row(teacher, "OrderPlaced")).to_contain_text("1 of 1 acknowledged")
         expect(board_row(teacher, "ProcessPayment")).to_contain_text("Payment#1: Ben alone")
@@ -180,7 +198,7 @@ class TestClassroom:
         assert late.watch.page_errors == []
         assert late.watch.csp_violations() == []
         assert all("404" in message for message in late.watch.console_errors)
-        for everyone in (teacher, ana, ben, cy):
+        for everyone in (teacher, screen, ana, ben, cy):
             everyone.watch.assert_clean()
 
     def test_a_learner_plays_with_the_keyboard_alone(self, page, person, teacher_account):
