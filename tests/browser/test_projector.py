@@ -10,7 +10,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.classroom_helpers import connected, inbox_item, join, open_room, sign_in
+from tests.browser.classroom_helpers import (
+    close_room,
+    connected,
+    inbox_item,
+    join,
+    open_room,
+    sign_in,
+)
 from tests.browser.helpers import PageWatch
 from tests.classroom.helpers import expected_qr_modules, qr_modules
 
@@ -155,8 +162,7 @@ class TestProjector:
         page.get_by_role("button", name="Send to one instance").click()
         phone.get_by_role("button", name="Accept ProcessPayment").click()
         expect(page.locator("#room-board")).to_contain_text("Accepted")
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.get_by_role("button", name="Close the room").click()
+        close_room(page)
         expect(page.locator("#room-status")).to_contain_text("closed")
         page.get_by_role("link", name="replay its messages").click()
         page.wait_for_url(f"**/classroom/{code}/replay/")
