@@ -94,6 +94,15 @@ def _lesson_titles() -> dict[str, str]:
 # The naming checker page
 
 
+def _level_titles() -> dict[str, str]:
+    try:
+        from simulator.engine.levels import all_levels
+
+        return {level.name: level.title for level in all_levels()}
+    except Exception:  # a broken level is the levels check's to report, not this page's
+        return {}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def grammar_page(request):
     # The form posts: a GET line dies past about 16 KB, under the stated limit. A short list
@@ -337,7 +346,10 @@ def attempt_results(request, slug, pk):
         context["final"] = True
         context["passed"] = passed(context["right"], context["total"])
         titles = _lesson_titles()
-        context["held"] = [(m, titles.get(m.lesson, m.lesson)) for m in held.values()]
+        levels = _level_titles()
+        context["held"] = [
+            (m, titles.get(m.lesson, m.lesson), levels.get(m.level, m.level)) for m in held.values()
+        ]
     return render(request, "quizzes/results.html", context)
 
 

@@ -7,6 +7,8 @@ from django.test import override_settings
 
 from quizzes.banks import load_banks, parse_bank
 from quizzes.checks import check_banks
+from quizzes.grading import describe
+from quizzes.presenting import present
 
 GOOD = """\
 slug = "sample"
@@ -216,3 +218,16 @@ def test_the_project_banks_do_not_give_the_answer_away_by_length():
     assert len(longest) <= chance / 2, longest
     for qid, (right, other) in lengths.items():
         assert right <= 1.15 * other, qid
+
+
+def test_the_project_banks_two_tier_answers_read_as_one_sentence():
+    # The results page joins an answer to its reason with ", because", so a reason that
+    # brings its own "because" reads "Yes, because because it asks ...".
+    for quiz in load_banks().quizzes:
+        for question in quiz.questions:
+            if question.type != "twotier":
+                continue
+            presented = present(question, 0)
+            for reason in range(len(question.reasons)):
+                sentence = describe(presented, f"{question.answer}:{reason}")
+                assert "because because" not in sentence.lower(), (quiz.slug, question.id)

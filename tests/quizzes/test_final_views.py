@@ -3,11 +3,13 @@
 import uuid
 
 import pytest
+from django.utils.html import escape
 
 from quizzes.banks import load_banks
 from quizzes.final import FINAL_SIZE, split_key
 from quizzes.models import Attempt
 from quizzes.predictions import predicted_answer
+from simulator.engine.levels import all_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,15 @@ def test_a_newcomer_fails_and_is_told_which_beliefs_to_revisit(client):
     assert "Beliefs you still hold" in html
     assert 'href="/challenges/' in html
     assert "Lesson: " in html
+
+
+def test_the_newcomers_results_name_each_level_by_its_title(client):
+    _, html = take_final(client, wrong_data)
+    named = [level for level in all_levels() if f'href="/challenges/{level.name}/"' in html]
+    assert named
+    for level in named:
+        assert f"Level: {escape(level.title)}</a>" in html, level.name
+        assert f"Level: {level.name}</a>" not in html, level.name
 
 
 def test_the_next_final_leans_on_what_the_newcomer_got_wrong(client):
