@@ -204,9 +204,13 @@ class TestFinal:
         choice = page.locator("section.question:has(input[type=radio][value='0'])").first
         question_id = choice.get_attribute("id")
         assert_accessible(page)
-        # Answer every radio question of this shape with the bank's first choice: some are
-        # wrong, which is what a newcomer's final looks like.
-        choice.locator("input[type=radio]").first.check()
+        # Answer with the bank's first choice in every group of the question (a two-tier item
+        # has two): some are wrong, which is what a newcomer's final looks like.
+        groups = choice.locator("input[type=radio]").evaluate_all(
+            "inputs => [...new Set(inputs.map(input => input.name))]"
+        )
+        for group in groups:
+            choice.locator(f"input[type=radio][name='{group}']").first.check()
         choice.get_by_role("button", name="Check my answer").click()
         page.locator(f"#{question_id} .feedback").wait_for()
         page.get_by_role("link", name="See your results").click()
