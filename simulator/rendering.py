@@ -25,11 +25,17 @@ def _entries(runner: Runner, since: int) -> list[dict[str, Any]]:
 def _services(runner: Runner) -> list[dict[str, Any]]:
     view = runner.engine.state_view()["services"]
     counters = runner.engine.counters()
-    handlers = {spec.handler for spec in runner.engine.world.commands.values()}
+    world = runner.engine.world
+    handlers = {spec.handler for spec in world.commands.values()}
     topics = runner.engine.state_view()["topics"]
     rows = []
     for name, state in view.items():
         counts = counters.get(name, {})
+        subscribed = any(name in subs for subs in topics.values())
+        # Offered only where subscribing gives the service something to do: a topic carrying
+        # events it has rules for. A service that only sends (Checkout, a system's front desk)
+        # has none, and the engine would refuse the request.
+        joinable = any(t not in state["subscriptions"] for t in world.topics_wanted_by(name))
         effects = [
             (key.replace("_", " "), value)
             for key, value in counts.items()
@@ -40,7 +46,7 @@ def _services(runner: Runner) -> list[dict[str, Any]]:
                 "name": name,
                 "id": service_id(name),
                 "handler": name in handlers,
-                "subscribed": any(name in subs for subs in topics.values()),
+                "can_subscribe": joinable and not subscribed and name not in handlers,
                 **state,
                 "received": counts.get("received", 0),
                 "handled_count": counts.get("handled", 0),

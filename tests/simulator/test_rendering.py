@@ -12,7 +12,7 @@ from simulator.rendering import (
     with_lateness,
 )
 from simulator.runner import Runner
-from simulator.sandboxes import engine_for
+from simulator.sandboxes import WorldChoice, engine_for
 from tests.simulator.helpers import render_state, render_steps
 
 
@@ -176,3 +176,40 @@ def test_a_prediction_past_the_end_of_a_rewritten_question_is_asked_again():
     content = render_state(sandbox, runner_for(sandbox), full=False)["content"]
     assert status_of(content) == "waiting"
     assert 'id="predict-title"' in content
+
+
+# A small world of the kind a learner's own system becomes: the till only sends, the kitchen
+# handles and publishes, the waiter listens, and the critic has a rule but joins later.
+DINER = {
+    "name": "diner",
+    "default_sender": "Till",
+    "services": {"Till": {}, "Kitchen": {}, "Waiter": {}, "Critic": {}},
+    "topics": {"kitchen-events": ["Waiter"]},
+    "events": {"MealCooked": {"topic": "kitchen-events", "publisher": "Kitchen"}},
+    "commands": {"CookMeal": {"handler": "Kitchen"}},
+    "rules": [
+        {"service": "Kitchen", "on": "CookMeal", "then": [{"publish": "MealCooked"}]},
+        {"service": "Waiter", "on": "MealCooked"},
+        {"service": "Critic", "on": "MealCooked"},
+    ],
+}
+
+
+def subscribe_buttons(sandbox: Sandbox, runner: Runner) -> list[str]:
+    content = render_state(sandbox, runner, full=True)["content"]
+    return re.findall(r">Subscribe ([^<]+)</button>", content)
+
+
+def test_only_a_service_with_a_topic_to_join_is_offered_a_subscription():
+    sandbox = Sandbox()
+    sandbox.world_choice = WorldChoice.of("system:diner", "Diner", DINER)
+    runner = runner_for(sandbox)
+    # The till only sends: nothing it could subscribe to would give it anything to do.
+    assert subscribe_buttons(sandbox, runner) == ["Critic"]
+    runner.engine.apply({"action": "subscribe", "service": "Critic", "catch_up": False})
+    assert subscribe_buttons(sandbox, runner) == []
+
+
+def test_the_order_flow_offers_a_subscription_to_loyalty_alone():
+    sandbox = Sandbox()
+    assert subscribe_buttons(sandbox, runner_for(sandbox)) == ["Loyalty"]
