@@ -179,6 +179,28 @@ def command_senders(world) -> list[tuple[str, str]]:
     return pairs
 
 
+def _topics(world, inputs=(), own_names: bool = True) -> list[str]:
+    """The topics to draw. The engine's default topic, where an event the world does not know
+    is published, is drawn only when something travels through it: a subscriber, an event of the
+    world or one of the inputs published there, or, on a page where the learner may publish a
+    name of their own, a world that lists the topic itself (the order flow does, so that a
+    learner's own event has somewhere to go). A learner's own system never lists it, and
+    a box nobody uses would only puzzle them."""
+    default = world.default_topic
+
+    def used() -> bool:
+        if world.topics[default] or any(s.topic == default for s in world.events.values()):
+            return True
+        if own_names and default in world.data.get("topics", {}):
+            return True
+        return any(
+            item.get("action") == "publish" and world.topic_of(str(item.get("name"))) == default
+            for item in inputs
+        )
+
+    return [t for t in world.topics if t != default or used()]
+
+
 def _slots(name: str, handlers: list[str]) -> int:
     return MAX_INSTANCES if name in handlers else 0
 
@@ -189,7 +211,7 @@ def _service_node(name: str, x: int, y: int, w: int, handlers: list[str], captio
     return Node(service_id(name), "service", name, x, y, w, h, slots, caption)
 
 
-def _wide(world, caption: int = 0) -> tuple[list[Node], int]:
+def _wide(world, topics: list[str], caption: int = 0) -> tuple[list[Node], int]:
     actors, handlers, listeners = _groups(world)
     nodes: list[Node] = []
     y = TOP
@@ -210,7 +232,7 @@ def _wide(world, caption: int = 0) -> tuple[list[Node], int]:
         nodes.append(Node(queue_id(name), "queue", f"{name} queue", x, y, QUEUE_W, QUEUE_H))
         y += QUEUE_H + ROW_GAP
     y += 24
-    for name in world.topics:
+    for name in topics:
         x = (WIDTH - TOPIC_W) // 2
         nodes.append(Node(topic_id(name), "topic", name, x, y, TOPIC_W, TOPIC_H))
         y += TOPIC_H + ROW_GAP
@@ -231,7 +253,7 @@ def _grid(names, columns, width, top, make, gap=8):
     return nodes, y
 
 
-def _tall(world, caption: int = 0) -> tuple[list[Node], int]:
+def _tall(world, topics: list[str], caption: int = 0) -> tuple[list[Node], int]:
     actors, handlers, listeners = _groups(world)
 
     def service(name, x, y, w):
@@ -249,7 +271,7 @@ def _tall(world, caption: int = 0) -> tuple[list[Node], int]:
     nodes, y = _grid(actors, max(TALL_COLUMNS, min(len(actors), 4)), TALL_WIDTH, TOP, service)
     more, y = _grid(handlers, TALL_COLUMNS, TALL_WIDTH, y + 10, queue)
     nodes += more
-    more, y = _grid(list(world.topics), TALL_TOPIC_COLUMNS, TALL_WIDTH, y + 10, topic)
+    more, y = _grid(topics, TALL_TOPIC_COLUMNS, TALL_WIDTH, y + 10, topic)
     nodes += more
     more, y = _grid(listeners, TALL_COLUMNS, TALL_WIDTH, y + 10, service)
     nodes += more
@@ -273,11 +295,18 @@ def _input_routes(world, inputs) -> list[tuple[str, str, str]]:
     return routes
 
 
-def layout(world, shape: str = "wide", inputs=(), caption: int = 0) -> Diagram:
+def layout(
+    world, shape: str = "wide", inputs=(), caption: int = 0, own_names: bool = True
+) -> Diagram:
     """Positions for every service, command queue, topic and route of `world`, with the routes
     that a scenario's `inputs` use besides; `caption` adds a band of that height to each
-    service's box."""
-    nodes, height = _wide(world, caption) if shape == "wide" else _tall(world, caption)
+    service's box; `own_names` says whether the page lets the learner publish names of their
+    own."""
+    topics = _topics(world, inputs, own_names)
+    if shape == "wide":
+        nodes, height = _wide(world, topics, caption)
+    else:
+        nodes, height = _tall(world, topics, caption)
     width = WIDTH if shape == "wide" else TALL_WIDTH
     by_id = {node.id: node for node in nodes}
     handlers = _handlers(world)
@@ -317,9 +346,12 @@ def layout(world, shape: str = "wide", inputs=(), caption: int = 0) -> Diagram:
     return Diagram(shape, width, height, tuple(nodes), tuple(edges))
 
 
-def layouts(world, inputs=(), caption: int = 0) -> tuple[Diagram, Diagram]:
+def layouts(world, inputs=(), caption: int = 0, own_names: bool = True) -> tuple[Diagram, Diagram]:
     """Both drawings of `world`: the page shows the one that fits the screen."""
-    return layout(world, "wide", inputs, caption), layout(world, "tall", inputs, caption)
+    return (
+        layout(world, "wide", inputs, caption, own_names),
+        layout(world, "tall", inputs, caption, own_names),
+    )
 
 
 def _edge(source: Node, target: Node, kind: str) -> Edge:

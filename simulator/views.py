@@ -64,10 +64,13 @@ def simulator_page(request):
     elif world is not None:
         socket_url += f"?world={quote(world)}"
     drawn, diagram_note = drawable(runner.engine.world)
+    # What the learner already published is drawn too: an event of their own named there puts
+    # the default topic on the diagram.
+    inputs = [*(context["scenario"].inputs if context["scenario"] else ()), *runner.engine.inputs]
     context.update(
         error=error,
         socket_url=socket_url,
-        diagrams=layouts(drawn, context["scenario"].inputs if context["scenario"] else ()),
+        diagrams=layouts(drawn, inputs),
         diagram_note=diagram_note,
         scenario_list=[load_scenario(name) for name in list_scenarios()],
         from_lesson=_from_lesson(request) if sandbox.scenario else None,

@@ -125,3 +125,9 @@ def test_the_cast_names_who_plays_each_service_in_instance_order(room):
 
 def test_the_projector_model_loads_no_django():
     assert django_modules_loaded_by("import classroom.projector") == "[]"
+
+
+def test_the_projector_leaves_out_the_topic_nothing_in_a_room_publishes_to():
+    for diagram in diagrams_for("order-flow"):
+        topics = [node.id for node in diagram.nodes if node.kind == "topic"]
+        assert topics == ["topic-order-events", "topic-payment-events", "topic-fulfillment-events"]

@@ -4,7 +4,7 @@ import pytest
 
 from diagram import layout, layouts, queue_id, service_id
 from simulator.engine import list_scenarios, load_scenario
-from simulator.engine.world import MAX_INSTANCES
+from simulator.engine.world import MAX_INSTANCES, World
 from simulator.presenter import log_lines
 
 TRAVELS = {"sent", "published", "delivered", "redelivered", "replied", "rejected"}
@@ -88,3 +88,52 @@ def test_the_order_flow_is_drawn_whole():
 
     world = default_world()
     assert drawable(world) == (world, "")
+
+
+# A world as a learner's own system becomes one: it never names the engine's default topic.
+DINER = {
+    "name": "diner",
+    "default_sender": "Till",
+    "services": {"Till": {}, "Kitchen": {}, "Waiter": {}},
+    "topics": {"kitchen-events": ["Waiter"]},
+    "events": {"MealCooked": {"topic": "kitchen-events", "publisher": "Kitchen"}},
+    "commands": {"CookMeal": {"handler": "Kitchen"}},
+    "rules": [
+        {"service": "Kitchen", "on": "CookMeal", "then": [{"publish": "MealCooked"}]},
+        {"service": "Waiter", "on": "MealCooked"},
+    ],
+}
+
+
+def topics_drawn(diagram) -> list[str]:
+    return [n.id for n in diagram.nodes if n.kind == "topic"]
+
+
+@pytest.mark.parametrize("shape", ["wide", "tall"])
+def test_a_default_topic_nothing_uses_is_not_drawn(shape):
+    world = World.from_data(DINER)
+    assert world.default_topic in world.topics
+    assert topics_drawn(layout(world, shape)) == ["topic-kitchen-events"]
+
+
+@pytest.mark.parametrize("shape", ["wide", "tall"])
+def test_the_default_topic_is_drawn_once_something_uses_it(shape):
+    published = [{"action": "publish", "name": "TableCleared", "from": "Waiter"}]
+    diagram = layout(World.from_data(DINER), shape, published)
+    assert topics_drawn(diagram) == ["topic-kitchen-events", "topic-custom-events"]
+    assert ("svc-waiter", "topic-custom-events") in {(e.source, e.target) for e in diagram.edges}
+    listening = World.from_data({**DINER, "topics": {**DINER["topics"], "custom-events": ["Till"]}})
+    assert "topic-custom-events" in topics_drawn(layout(listening, shape))
+    declared = World.from_data(
+        {**DINER, "events": {**DINER["events"], "TableCleared": {"publisher": "Waiter"}}}
+    )
+    assert "topic-custom-events" in topics_drawn(layout(declared, shape))
+
+
+def test_the_order_flow_keeps_the_topic_a_learners_own_events_go_to():
+    world = load_scenario("order-flow").engine().world
+    for diagram in layouts(world):
+        assert "topic-custom-events" in topics_drawn(diagram)
+    # Where nobody can publish a name of their own (the classroom), it is left out.
+    for diagram in layouts(world, own_names=False):
+        assert "topic-custom-events" not in topics_drawn(diagram)

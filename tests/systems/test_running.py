@@ -180,3 +180,11 @@ def test_the_trace_download_is_the_systems_run(client, refund):
     bad = client.get("/simulator/trace.jsonl", {"world": "system:AAAAAAAAAAAAAAAA"})
     assert bad.status_code == 400
     assert b"There is no saved system" in bad.content
+
+
+def test_the_default_topic_is_drawn_only_once_the_learner_publishes_there(client, refund):
+    assert "topic-custom-events" not in page_of(client, refund).content.decode()
+    sandbox = Sandbox.objects.get(world__startswith="system:")
+    sandbox.inputs = [{"action": "publish", "name": "RefundNoted", "at": 0}]
+    sandbox.save()
+    assert 'data-node="topic-custom-events"' in page_of(client, refund).content.decode()
