@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+import weakref
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,9 @@ SNAPSHOT_EVERY = 100
 # the log's tail, so the bound costs a slower first request, never a wrong answer.
 ROOMS_KEPT = 500
 _cache = BoundedCache(size=ROOMS_KEPT)
-_room_locks: dict[str, threading.RLock] = {}
+# A room's lock lives only while someone holds it or waits on it: each caller keeps it for the
+# length of its `with` block, so a process that meets thousands of rooms keeps none of them idle.
+_room_locks: weakref.WeakValueDictionary[str, threading.RLock] = weakref.WeakValueDictionary()
 _cache_lock = threading.Lock()
 
 
@@ -89,7 +92,10 @@ def _lock(code: str) -> threading.RLock:
     """The lock for one room in this process. HTTP views run in threads of their own, so a page
     reading the room must not see it half-way through a write; taken before the database lock."""
     with _cache_lock:
-        return _room_locks.setdefault(code, threading.RLock())
+        lock = _room_locks.get(code)
+        if lock is None:
+            lock = _room_locks[code] = threading.RLock()
+        return lock
 
 
 def _caught_up(room: Room) -> RoomState:

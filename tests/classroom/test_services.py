@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
@@ -260,3 +263,35 @@ def test_requests_taken_together_are_answered_one_by_one_in_one_write(room):
 def test_a_batch_for_an_unknown_room_refuses_every_request(db):
     results = services.room_act_many(code="ZZZZZZ", requests=[("x", "ack", {}), ("y", "ack", {})])
     assert all(isinstance(r, RoomRefused) for r in results)
+
+
+def test_the_lock_of_a_room_nobody_is_using_is_freed(room):
+    act(room, TEACHER, "publish", name="OrderPlaced")
+    services.room_state(room.code)
+    gc.collect()
+    assert room.code not in services._room_locks
+
+
+def test_two_users_of_one_code_share_its_lock_while_one_holds_it():
+    code = "LKLKLK"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with services._lock(code):
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(5)
+    gc.collect()
+    second = services._lock(code)
+    # A lock of its own would be free: this one is the holder's.
+    assert not second.acquire(blocking=False)
+    release.set()
+    holder.join(5)
+    assert second.acquire(timeout=5)
+    second.release()
+    del second
+    gc.collect()
+    assert code not in services._room_locks
