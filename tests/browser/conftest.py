@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from bench.harness import server_env, start_daphne
-from tests.browser.helpers import CSP_LISTENER, PASSWORD, SCREENSHOTS, PageWatch, in_a_thread
+from tests.browser.helpers import (
+    CSP_LISTENER,
+    PASSWORD,
+    SCREENSHOTS,
+    PageWatch,
+    browsers,
+    in_a_thread,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -119,19 +126,5 @@ def teacher_account(django_db_blocker, site_server):
 @pytest.fixture
 def person(browser, site_server):
     """Opens another person's browser: `person()` -> a page with its own cookies."""
-    contexts = []
-
-    def open_one(width: int = 1280, height: int = 900):
-        context = browser.new_context(
-            base_url=site_server.url, viewport={"width": width, "height": height}
-        )
-        context.add_init_script(CSP_LISTENER)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.watch = PageWatch(page)
-        return page
-
-    yield open_one
-    for context in contexts:
-        context.close()
+    with browsers(browser, site_server.url) as open_page:
+        yield open_page

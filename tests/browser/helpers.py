@@ -3,7 +3,9 @@ errors and CSP violations, and where screenshots go."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connections
@@ -44,6 +46,31 @@ class PageWatch:
         assert self.page_errors == [], self.page_errors
         assert self.console_errors == [], self.console_errors
         assert self.csp_violations() == []
+
+
+@contextmanager
+def browsers(browser, base_url: str, width: int = 1280, height: int = 900) -> Iterator[Callable]:
+    """Yields `open_page(width, height)`: a page in a browser context of its own, so with its
+    own cookies (another person, or a first-time visitor), watched by a `PageWatch`. Every
+    context it opened is closed when the block ends."""
+    contexts = []
+
+    def open_page(width: int = width, height: int = height):
+        context = browser.new_context(
+            base_url=base_url, viewport={"width": width, "height": height}
+        )
+        context.add_init_script(CSP_LISTENER)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.watch = PageWatch(page)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def in_a_thread(work):

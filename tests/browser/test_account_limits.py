@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.harness import server_env, start_daphne
-from tests.browser.helpers import CSP_LISTENER, PageWatch, in_a_thread
+from tests.browser.helpers import browsers, in_a_thread
 
 pytestmark = pytest.mark.browser
 
@@ -49,22 +49,8 @@ def strict_server(server_database, collected_static, tmp_path_factory, django_db
 @pytest.fixture
 def visitor(browser, strict_server):
     """A fresh browser (no cookies) on the strict server: `visitor(width, height)`."""
-    contexts = []
-
-    def open_one(width: int = 1280, height: int = 800):
-        context = browser.new_context(
-            base_url=strict_server.url, viewport={"width": width, "height": height}
-        )
-        context.add_init_script(CSP_LISTENER)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.watch = PageWatch(page)
-        return page
-
-    yield open_one
-    for context in contexts:
-        context.close()
+    with browsers(browser, strict_server.url, height=800) as open_page:
+        yield open_page
 
 
 def sign_up(page, username: str) -> None:
