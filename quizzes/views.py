@@ -218,6 +218,16 @@ class QuestionItem:
         return [known[m] for m in self.graded.misconceptions if m in known]
 
     @property
+    def belief_links(self) -> list:
+        """(belief, lesson title, level title): titles give each link a name of its own, so a
+        screen reader's list of links is not a column of the same two words."""
+        beliefs = self.misconceptions
+        if not beliefs:
+            return []
+        lessons, levels = _lesson_titles(), _level_titles()
+        return [(m, lessons.get(m.lesson, m.lesson), levels.get(m.level, m.level)) for m in beliefs]
+
+    @property
     def right_answer(self) -> str:
         if self.graded is not None:
             return self.graded.right_answer

@@ -229,3 +229,12 @@ def test_the_record_lists_a_belief_only_after_two_different_right_answers_since_
     assert not listed()
     answer(s3, q3, right3, True, 4)
     assert listed()
+
+
+def test_every_link_of_a_missed_final_has_a_name_of_its_own(client, same_name_elsewhere):
+    attempt, results = take_final(client, wrong_data)
+    page = client.get(f"/quizzes/final/attempts/{attempt.pk}/").content.decode()
+    assert "The belief behind it:" in page
+    assert "Read the lesson “" in page
+    assert same_name_elsewhere(page) == {}
+    assert same_name_elsewhere(results) == {}

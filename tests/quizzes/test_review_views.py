@@ -102,3 +102,17 @@ def test_another_learner_sees_nothing_of_my_review(client):
     response = other.post("/quizzes/review/quiz/naming/refund-issued/", {"answer": "event"})
     assert response.status_code == 409
     assert ReviewAnswer.objects.count() == 0
+
+
+def test_a_wrong_review_answers_links_name_their_lesson_and_level(client, same_name_elsewhere):
+    # Both tiers wrong: two beliefs, taught in two different lessons and levels.
+    wrong = {"answer": "0", "reason": "1"}
+    url = client.post("/quizzes/foundations/start/", {"token": str(uuid.uuid4())}).url
+    client.post(url + "questions/reply-is-not-news/", wrong)
+    move_clock(1)
+    html = client.post(
+        "/quizzes/review/quiz/foundations/reply-is-not-news/", wrong
+    ).content.decode()
+    assert html.count("The belief behind it:") == 2
+    assert "Read the lesson “Two kinds of message: facts and requests”" in html
+    assert same_name_elsewhere(html) == {}
