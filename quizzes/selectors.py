@@ -197,12 +197,19 @@ def review_items() -> dict[Key, ReviewItem]:
     return items
 
 
+def _bank_key(slug: str, qid: str) -> Key:
+    """The bank item a quiz answer is about; a final's answer is filed under the item it drew."""
+    if slug == FINAL_SLUG:
+        slug, qid = split_key(qid)
+    return (f"quiz:{slug}", qid)
+
+
 def review_outcomes(*, learner: Learner) -> list[Outcome]:
     """Every answer the learner gave that the schedule is folded from."""
     from courseware.models import CheckAnswer
 
     outcomes = [
-        Outcome((f"quiz:{slug}", qid), at, correct, "quiz")
+        Outcome(_bank_key(slug, qid), at, correct, "quiz")
         for slug, qid, at, correct in Answer.objects.filter(
             **{f"attempt__{k}": v for k, v in learner.lookup.items()}
         ).values_list("attempt__quiz_slug", "question_id", "answered_at", "correct")
@@ -281,9 +288,7 @@ def misconception_history(*, learner: Learner | None) -> list[tuple[str, bool, K
         **{f"attempt__{k}": v for k, v in learner.lookup.items()}
     ).values_list("answered_at", "pk", "attempt__quiz_slug", "question_id", "response", "correct")
     for when, pk, slug, qid, response, correct in rows:
-        if slug == FINAL_SLUG:
-            slug, qid = split_key(qid)
-        timed.append((when, pk, (f"quiz:{slug}", qid), response, correct))
+        timed.append((when, pk, _bank_key(slug, qid), response, correct))
     for when, pk, source, qid, response, correct in ReviewAnswer.objects.filter(
         **learner.lookup
     ).values_list("answered_at", "pk", "source", "question_id", "response", "correct"):
