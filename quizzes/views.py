@@ -348,6 +348,7 @@ def attempt_results(request, slug, pk):
     context = _attempt_context(quiz, attempt)
     context["token"] = uuid.uuid4()
     context["missed"] = [i for i in context["items"] if not (i.graded and i.graded.correct)]
+    context["comes_back"] = any(i.graded for i in context["missed"])
     if quiz.slug == FINAL_SLUG:
         held = {}
         for item in context["missed"]:

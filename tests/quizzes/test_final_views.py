@@ -238,3 +238,10 @@ def test_every_link_of_a_missed_final_has_a_name_of_its_own(client, same_name_el
     assert "Read the lesson “" in page
     assert same_name_elsewhere(page) == {}
     assert same_name_elsewhere(results) == {}
+
+
+def test_the_results_say_that_wrong_answers_come_back_in_review(client):
+    _, newcomer = take_final(client, wrong_data)
+    assert 'come back in <a href="/quizzes/review/">your review</a> from tomorrow' in newcomer
+    _, expert = take_final(client, right_data)
+    assert "your review</a>" not in expert
