@@ -1,8 +1,11 @@
 """Quiz questions a teacher can put to the room as a live poll.
 
-Only questions with a fixed list of answers make a poll a class can answer at a glance; the right
-answer of a "predict" question comes from a real engine run, as it does in the quizzes. Questions
-about the room's own run (classroom/room_questions.py) are answered from the room instead.
+Only questions with a fixed list of answers and one right one make a poll a class can answer at a
+glance; the right answer of a "predict" question comes from a real engine run, as it does in the
+quizzes. A "spot the bug" item's steps stay in their running order, and a "classify" item becomes
+"event or command?" about its one name (a name drawn afresh for each learner cannot be shown to a
+whole room). Questions about the room's own run (classroom/room_questions.py) are answered from
+the room instead.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from functools import cache
 from classroom.room_questions import QUESTIONS
 from quizzes.banks import load_banks
 from quizzes.grading import predicted_answer
+from quizzes.presenting import expected_kind, present
 
-POLL_TYPES = ("choice", "predict", "truefalse")
+POLL_TYPES = ("choice", "predict", "truefalse", "spotbug", "classify")
+KINDS = ("event", "command")
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,15 @@ def poll_questions() -> tuple[PollQuestion, ...]:
     found = []
     for quiz in load_banks().quizzes:
         for q in quiz.questions:
-            if q.type not in POLL_TYPES:
+            if q.type not in POLL_TYPES or (q.type == "classify" and q.generate is not None):
                 continue
-            if q.type == "truefalse":
+            prompt = q.prompt
+            if q.type == "classify":
+                prompt = (
+                    f"{q.prompt} ({q.name})" if q.prompt else f"Is {q.name} an event or a command?"
+                )
+                choices, answer = ("Event", "Command"), KINDS.index(expected_kind(present(q, 0)))
+            elif q.type == "truefalse":
                 choices, answer = ("True", "False"), 0 if q.answer else 1
             elif q.type == "predict":
                 choices, answer = q.choice_texts, predicted_answer(q)
@@ -53,7 +64,7 @@ def poll_questions() -> tuple[PollQuestion, ...]:
                 PollQuestion(
                     id=f"{quiz.slug}/{q.id}",
                     quiz=quiz.title,
-                    prompt=q.prompt,
+                    prompt=prompt,
                     choices=tuple(choices),
                     answer=answer,
                     explanation=q.explanation,

@@ -18,6 +18,8 @@ FINAL_SIZE = 20
 PASS_SHARE = 0.8
 # How much more likely an item about a surely-held belief is drawn than one about a mastered one.
 WEIGHT_SPREAD = 6
+# Different questions on a belief answered right since it last showed, to call it left behind.
+LEFT_BEHIND_AFTER = 2
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,23 @@ def weakness(evidence: Iterable[tuple[str, bool]]) -> dict[str, float]:
         seen[misconception] += 1
         held[misconception] += is_held
     return {m: (held[m] + 1) / (seen[m] + 2) for m in seen}
+
+
+def left_behind(history: Iterable[tuple[str, bool, object]]) -> set[str]:
+    """The beliefs a learner's answers show they have let go of.
+
+    ``history`` holds (misconception, held, question) in the order the answers were given. One
+    right answer after wrong ones can be luck, so a belief counts as left behind only once two
+    different questions probing it were answered right since the last answer that showed it;
+    the same question answered right twice may be remembered rather than understood.
+    """
+    since: dict[str, set[object]] = defaultdict(set)
+    for misconception, is_held, question in history:
+        if is_held:
+            since[misconception] = set()
+        else:
+            since[misconception].add(question)
+    return {m for m, questions in since.items() if len(questions) >= LEFT_BEHIND_AFTER}
 
 
 def weight(candidate: Candidate, weak: dict[str, float]) -> float:

@@ -197,12 +197,19 @@ def review_items() -> dict[Key, ReviewItem]:
     return items
 
 
+def _bank_key(slug: str, qid: str) -> Key:
+    """The bank item a quiz answer is about; a final's answer is filed under the item it drew."""
+    if slug == FINAL_SLUG:
+        slug, qid = split_key(qid)
+    return (f"quiz:{slug}", qid)
+
+
 def review_outcomes(*, learner: Learner) -> list[Outcome]:
     """Every answer the learner gave that the schedule is folded from."""
     from courseware.models import CheckAnswer
 
     outcomes = [
-        Outcome((f"quiz:{slug}", qid), at, correct, "quiz")
+        Outcome(_bank_key(slug, qid), at, correct, "quiz")
         for slug, qid, at, correct in Answer.objects.filter(
             **{f"attempt__{k}": v for k, v in learner.lookup.items()}
         ).values_list("attempt__quiz_slug", "question_id", "answered_at", "correct")
@@ -270,28 +277,35 @@ def _answer_evidence(question: Question, response: str, correct: bool) -> list[t
     return [(m, True) for m in held]
 
 
-def misconception_evidence(*, learner: Learner | None) -> list[tuple[str, bool]]:
-    """(misconception, held) pairs from every quiz, final and review answer of the learner."""
+def misconception_history(*, learner: Learner | None) -> list[tuple[str, bool, Key]]:
+    """(misconception, held, item) from every quiz, final and review answer of the learner, in
+    the order they were given; a final's answer is filed under the bank item it drew."""
     if learner is None:
         return []
     items = review_items()
-    evidence: list[tuple[str, bool]] = []
+    timed: list[tuple[datetime, int, Key, str, bool]] = []
     rows = Answer.objects.filter(
         **{f"attempt__{k}": v for k, v in learner.lookup.items()}
-    ).values_list("attempt__quiz_slug", "question_id", "response", "correct")
-    for slug, qid, response, correct in rows:
-        if slug == FINAL_SLUG:
-            slug, qid = split_key(qid)
-        item = items.get((f"quiz:{slug}", qid))
+    ).values_list("answered_at", "pk", "attempt__quiz_slug", "question_id", "response", "correct")
+    for when, pk, slug, qid, response, correct in rows:
+        timed.append((when, pk, _bank_key(slug, qid), response, correct))
+    for when, pk, source, qid, response, correct in ReviewAnswer.objects.filter(
+        **learner.lookup
+    ).values_list("answered_at", "pk", "source", "question_id", "response", "correct"):
+        timed.append((when, pk, (source, qid), response, correct))
+    history: list[tuple[str, bool, Key]] = []
+    for _, _, key, response, correct in sorted(timed, key=lambda row: row[:2]):
+        item = items.get(key)
         if item is not None:
-            evidence += _answer_evidence(item.question, response, correct)
-    for source, qid, response, correct in ReviewAnswer.objects.filter(**learner.lookup).values_list(
-        "source", "question_id", "response", "correct"
-    ):
-        item = items.get((source, qid))
-        if item is not None:
-            evidence += _answer_evidence(item.question, response, correct)
-    return evidence
+            history += [
+                (m, held, key) for m, held in _answer_evidence(item.question, response, correct)
+            ]
+    return history
+
+
+def misconception_evidence(*, learner: Learner | None) -> list[tuple[str, bool]]:
+    """(misconception, held) pairs from every quiz, final and review answer of the learner."""
+    return [(m, held) for m, held, _ in misconception_history(learner=learner)]
 
 
 def final_candidates() -> list[Candidate]:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from learners.identity import learner_for_request
 from quizzes.banks import BANKS_DIR, BankError, Quiz, load_banks
-from quizzes.final import FINAL_SIZE, FINAL_SLUG, PASS_SHARE, passed, weakness
+from quizzes.final import FINAL_SIZE, FINAL_SLUG, PASS_SHARE, left_behind, passed
 from quizzes.grading import Graded, InvalidAnswer, grade, right_answer
 from quizzes.misconceptions import load_catalogue
 from quizzes.models import Answer, Attempt, ReviewAnswer
@@ -31,7 +31,7 @@ from quizzes.selectors import (
     attempt_for,
     final_quiz,
     learner_records,
-    misconception_evidence,
+    misconception_history,
     misconception_statistics,
     question_statistics,
     review_due,
@@ -218,6 +218,16 @@ class QuestionItem:
         return [known[m] for m in self.graded.misconceptions if m in known]
 
     @property
+    def belief_links(self) -> list:
+        """(belief, lesson title, level title): titles give each link a name of its own, so a
+        screen reader's list of links is not a column of the same two words."""
+        beliefs = self.misconceptions
+        if not beliefs:
+            return []
+        lessons, levels = _lesson_titles(), _level_titles()
+        return [(m, lessons.get(m.lesson, m.lesson), levels.get(m.level, m.level)) for m in beliefs]
+
+    @property
     def right_answer(self) -> str:
         if self.graded is not None:
             return self.graded.right_answer
@@ -338,6 +348,7 @@ def attempt_results(request, slug, pk):
     context = _attempt_context(quiz, attempt)
     context["token"] = uuid.uuid4()
     context["missed"] = [i for i in context["items"] if not (i.graded and i.graded.correct)]
+    context["comes_back"] = any(i.graded for i in context["missed"])
     if quiz.slug == FINAL_SLUG:
         held = {}
         for item in context["missed"]:
@@ -488,9 +499,9 @@ def completion_page(request):
         if len(name) > MAX_NAME_CHARS or any(not ch.isprintable() for ch in name):
             error = f"A name here is printable text of at most {MAX_NAME_CHARS} characters."
             name = ""
-    weak = weakness(misconception_evidence(learner=learner))
+    left = left_behind(misconception_history(learner=learner))
     catalogue = load_catalogue().by_id
-    mastered = [catalogue[m] for m, share in sorted(weak.items()) if share < 0.5 and m in catalogue]
+    mastered = [catalogue[m] for m in sorted(left) if m in catalogue]
     titles = _lesson_titles()
     context = {
         "attempt": attempt,

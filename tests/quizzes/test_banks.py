@@ -231,3 +231,14 @@ def test_the_project_banks_two_tier_answers_read_as_one_sentence():
             for reason in range(len(question.reasons)):
                 sentence = describe(presented, f"{question.answer}:{reason}")
                 assert "because because" not in sentence.lower(), (quiz.slug, question.id)
+
+
+def test_picking_a_sound_command_step_as_the_smell_points_to_events_always_being_better():
+    # Steps 1 and 3 send a command with an imperative name: nothing about waiting or ownership
+    # is in them, so a learner who flags one is distrusting commands as such.
+    question = load_banks().by_slug["naming"].question("spot-the-smell")
+    sound = [
+        c for i, c in enumerate(question.choices) if i != question.answer and "sends" in c.text
+    ]
+    assert len(sound) == 2
+    assert {c.misconception for c in sound} == {"events-are-always-better"}

@@ -3,7 +3,7 @@
 from collections import Counter
 from itertools import pairwise
 
-from quizzes.final import Candidate, draw, passed, weakness
+from quizzes.final import Candidate, draw, left_behind, passed, weakness
 
 
 def candidates():
@@ -46,3 +46,30 @@ def test_passing_takes_four_fifths():
     assert passed(16, 20)
     assert not passed(15, 20)
     assert not passed(0, 0)
+
+
+def test_one_right_answer_after_a_wrong_one_does_not_leave_a_belief_behind():
+    assert left_behind([("sync", True, "q1"), ("sync", False, "q2")]) == set()
+
+
+def test_the_same_question_right_twice_is_not_enough():
+    assert (
+        left_behind([("sync", True, "q1"), ("sync", False, "q1"), ("sync", False, "q1")]) == set()
+    )
+
+
+def test_two_different_questions_right_after_the_last_wrong_one_leave_it_behind():
+    history = [("sync", True, "q1"), ("sync", False, "q1"), ("sync", False, "q2")]
+    assert left_behind(history) == {"sync"}
+
+
+def test_a_wrong_answer_after_the_rights_brings_the_belief_back():
+    history = [("sync", False, "q1"), ("sync", False, "q2"), ("sync", True, "q3")]
+    assert left_behind(history) == set()
+    assert left_behind([*history, ("sync", False, "q3")]) == set()
+    assert left_behind([*history, ("sync", False, "q3"), ("sync", False, "q1")]) == {"sync"}
+
+
+def test_beliefs_are_judged_each_on_its_own_answers():
+    history = [("sync", False, "q1"), ("fanout", True, "q1"), ("sync", False, "q2")]
+    assert left_behind(history) == {"sync"}

@@ -176,3 +176,72 @@ def test_a_signed_in_learner_gets_their_own_name(client, django_user_model):
     html = client.get("/quizzes/final/record/?name=Someone+Else").content.decode()
     assert "Grace Hopper" in html
     assert "Someone Else" not in html
+
+
+def _probes(belief):
+    """Choice items whose wrong pick shows ``belief``: (source, question id, wrong index)."""
+    from quizzes.selectors import review_items
+
+    found = []
+    for (source, qid), item in review_items().items():
+        q = item.question
+        if source.startswith("quiz:") and q.type == "choice":
+            wrong = [
+                i for i, c in enumerate(q.choices) if i != q.answer and c.misconception == belief
+            ]
+            if wrong:
+                found.append((source, qid, wrong[0], q.answer))
+    return found
+
+
+def test_the_record_lists_a_belief_only_after_two_different_right_answers_since_the_last_slip(
+    client,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes.misconceptions import load_catalogue
+    from quizzes.models import ReviewAnswer
+
+    take_final(client, right_data)
+    key = Attempt.objects.get(quiz_slug="final").session_key
+    belief = next(m for m in load_catalogue().by_id.values() if len(_probes(m.id)) >= 3)
+    (s1, q1, wrong, _), (s2, q2, _, right2), (s3, q3, _, right3) = _probes(belief.id)[:3]
+    later = timezone.now() + timedelta(days=1)
+
+    def answer(source, qid, response, correct, minutes):
+        ReviewAnswer.objects.create(
+            session_key=key, source=source, question_id=qid, response=str(response),
+            correct=correct, answered_at=later + timedelta(minutes=minutes),
+        )  # fmt: skip
+
+    def listed():
+        html = client.get("/quizzes/final/record/").content.decode()
+        assert "a single lucky answer is not enough" in html
+        return f"<li>{escape(belief.name)}</li>" in html
+
+    answer(s1, q1, wrong, False, 1)
+    assert not listed()
+    answer(s2, q2, right2, True, 2)
+    assert not listed()
+    answer(s2, q2, right2, True, 3)
+    assert not listed()
+    answer(s3, q3, right3, True, 4)
+    assert listed()
+
+
+def test_every_link_of_a_missed_final_has_a_name_of_its_own(client, same_name_elsewhere):
+    attempt, results = take_final(client, wrong_data)
+    page = client.get(f"/quizzes/final/attempts/{attempt.pk}/").content.decode()
+    assert "The belief behind it:" in page
+    assert "Read the lesson “" in page
+    assert same_name_elsewhere(page) == {}
+    assert same_name_elsewhere(results) == {}
+
+
+def test_the_results_say_that_wrong_answers_come_back_in_review(client):
+    _, newcomer = take_final(client, wrong_data)
+    assert 'come back in <a href="/quizzes/review/">your review</a> from tomorrow' in newcomer
+    _, expert = take_final(client, right_data)
+    assert "your review</a>" not in expert

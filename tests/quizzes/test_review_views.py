@@ -102,3 +102,37 @@ def test_another_learner_sees_nothing_of_my_review(client):
     response = other.post("/quizzes/review/quiz/naming/refund-issued/", {"answer": "event"})
     assert response.status_code == 409
     assert ReviewAnswer.objects.count() == 0
+
+
+def test_a_wrong_review_answers_links_name_their_lesson_and_level(client, same_name_elsewhere):
+    # Both tiers wrong: two beliefs, taught in two different lessons and levels.
+    wrong = {"answer": "0", "reason": "1"}
+    url = client.post("/quizzes/foundations/start/", {"token": str(uuid.uuid4())}).url
+    client.post(url + "questions/reply-is-not-news/", wrong)
+    move_clock(1)
+    html = client.post(
+        "/quizzes/review/quiz/foundations/reply-is-not-news/", wrong
+    ).content.decode()
+    assert html.count("The belief behind it:") == 2
+    assert "Read the lesson “Two kinds of message: facts and requests”" in html
+    assert same_name_elsewhere(html) == {}
+
+
+def test_a_question_missed_in_the_final_comes_back_in_review_the_next_day(client):
+    from quizzes.models import Attempt
+
+    client.post("/quizzes/final/start/", {"token": str(uuid.uuid4())})
+    attempt = Attempt.objects.get(quiz_slug="final")
+    key = attempt.questions[0]
+    slug, qid = key.split("--")
+    Answer.objects.create(
+        attempt=attempt,
+        question_id=key,
+        response="0",
+        correct=False,
+        answered_at=attempt.started_at,
+    )
+    move_clock(1)
+    html = client.get("/quizzes/review/").content.decode()
+    assert "1 to review now" in html
+    assert f'action="/quizzes/review/quiz/{slug}/{qid}/"' in html
