@@ -21,9 +21,15 @@ _MISSING = object()
 class BoundedCache:
     """Keeps the `size` most recently used values; `get` makes a missing one and keeps it.
 
-    HTTP views run on threads of their own, so every change to the order is made under a lock.
-    `make` runs outside it: two threads missing the same key at once both make the value, and
-    the later one is kept, which is harmless for values computed from the key alone.
+    HTTP views run on threads of their own, so what adds or drops a value (put, pop, clear) is
+    done under a lock, which keeps the size bound. A hit takes no lock: every socket's frame asks
+    the rendered panels' cache about ten times, and the lock cost more than the lookup itself.
+    Reading a value and moving it to the recent end are one C call each, which the interpreter
+    lock keeps whole (the keys hash and compare in C: text, numbers, tuples, objects by
+    identity); a value dropped by another thread between the two reads as a miss.
+    `make` runs outside the lock: two threads missing the same key at once both make the value,
+    and the later one is kept, which is harmless for values computed from the key alone.
+    The hit and miss counts are for a person reading them and may miss a count under threads.
     """
 
     def __init__(self, size: int) -> None:
@@ -36,23 +42,32 @@ class BoundedCache:
         self.misses = 0
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        value = self.peek(key, _MISSING)
+        # peek's lines, repeated rather than called: this runs about ten times a frame.
+        items = self._items
+        try:
+            value = items[key]
+            items.move_to_end(key)
+        except KeyError:
+            value = _MISSING
         if value is _MISSING:
+            self.misses += 1
             value = make()
             self.put(key, value)
+            return value
+        self.hits += 1
         return value
 
     def peek(self, key: Hashable, default: object = None) -> object:
         """The value kept for `key`, or `default`, without making one."""
-        with self._lock:
-            try:
-                value = self._items[key]
-            except KeyError:
-                self.misses += 1
-                return default
-            self.hits += 1
-            self._items.move_to_end(key)
-            return value
+        items = self._items
+        try:
+            value = items[key]
+            items.move_to_end(key)
+        except KeyError:
+            self.misses += 1
+            return default
+        self.hits += 1
+        return value
 
     def put(self, key: Hashable, value: object) -> None:
         with self._lock:

@@ -58,3 +58,15 @@ def test_many_threads_never_push_it_past_its_size():
 def test_a_cache_must_hold_something():
     with pytest.raises(ValueError, match="at least one"):
         BoundedCache(size=0)
+
+
+def test_a_hit_does_not_wait_for_a_thread_that_is_adding_a_value():
+    cache = BoundedCache(size=4)
+    cache.put("a", 1)
+    answers = []
+    with cache._lock:  # another thread in the middle of a put
+        reader = threading.Thread(target=lambda: answers.append(cache.get("a", lambda: 2)))
+        reader.start()
+        reader.join(timeout=5)
+        assert answers == [1]
+    assert cache.peek("a") == 1
