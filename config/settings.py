@@ -197,6 +197,10 @@ BENCH_ECHO = env_bool("DJANGO_BENCH_ECHO", False)
 # bench/pages.py turns this on for a page that does nothing but pass the middleware, the floor its
 # page rates are held against; off, the URL does not exist.
 BENCH_MINIMAL_VIEW = env_bool("DJANGO_BENCH_MINIMAL_VIEW", False)
+# bench/pages.py also measures the lesson page as if every visit came after the minute its state
+# is kept for: with this on, the `local` cache keeps nothing.
+if env_bool("DJANGO_BENCH_FORGETFUL", False):
+    CACHES["local"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
