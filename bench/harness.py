@@ -56,7 +56,7 @@ def database_url(settings_dict: Mapping) -> str:
     """
     engine = settings_dict["ENGINE"]
     name = str(settings_dict["NAME"])
-    if engine == "django.db.backends.sqlite3":
+    if engine in ("django.db.backends.sqlite3", "config.sqlite"):
         return f"sqlite:///{name}"
     if engine == "django.db.backends.postgresql":
         user = quote(settings_dict.get("USER") or "", safe="")

@@ -10,9 +10,12 @@ page of the site renders a template, so neither is the floor of what a page cost
 
 Each client process holds one keep-alive connection and the cookies of a learner who has opened
 the lesson once (so the server looks a learner up, as it does for a returning one), and asks for
-one URL after the other as fast as the answers come. The URLs take turns, round after round, so
-a neighbour's load on the machine falls on all of them alike; each rate is the median of its
-rounds.
+one URL after the other as fast as the answers come. A lesson's state (its touch and the answers
+given) is kept for a minute per process, so these openings, all within the minute, write nothing;
+a second server started with DJANGO_BENCH_FORGETFUL=1 keeps no state, and its lesson figure
+("state not kept") is what every opening after the minute costs. The URLs take turns, round
+after round, so a neighbour's load on the machine falls on all of them alike; each rate is the
+median of its rounds.
 
 Transfer sizes are what the server sends to a browser that accepts gzip and brotli, beside the
 size gzip -9 would make of the same HTML. Goals: the lesson page at least 0.7 times the minimal
@@ -188,6 +191,18 @@ def main() -> None:
                 raise RuntimeError(f"the server logged a traceback:\n{server.log()}")
         finally:
             server.stop()
+        # The same pages on a server that keeps no lesson state, as if every visit came a
+        # minute after the last: each opening writes the touch and asks for the answers.
+        forgetful = start_daphne(
+            env={**env, "DJANGO_BENCH_FORGETFUL": "1"},
+            log_path=workdir / "forgetful.log",
+            timeout=60,
+        )
+        try:
+            cookie = returning_learner(forgetful.port, lesson)
+            slow = rates(forgetful.port, {"minimal": MINIMAL, "lesson": lesson}, args, cookie)
+        finally:
+            forgetful.stop()
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; one daphne process,"
         f" {args.clients} client processes, {args.rounds} rounds of {args.seconds:g} s per URL"
@@ -202,6 +217,11 @@ def main() -> None:
             f" | {w['sent'] / 1000:.1f} KB ({w['encoding']}) | {w['html'] / 1000:.1f} KB"
             f" | {w['gzip9'] / 1000:.1f} KB |"
         )
+    print(
+        f"| lesson, state not kept | {lesson} | {slow['lesson']:.0f}"
+        f" | {slow['lesson'] / slow['minimal']:.2f} | (against {slow['minimal']:.0f}/s minimal"
+        " on its own server) | | |"
+    )
     ratio = measured["lesson"] / measured["minimal"]
     lesson_kb = weights["lesson"]["sent"] / 1000
     print(

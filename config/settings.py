@@ -130,9 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         timeout=20,
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
+    # The same backend, with one idle connection per process so closing a request's is cheap.
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     # Redis pub/sub: a message to a group is published once and each process hands it to its
     # own sockets. The list-based RedisChannelLayer stores a copy per process and each process
@@ -179,12 +182,25 @@ else:
         }
     }
 
+# Per-process: what a page may keep for a minute without asking the database again, keyed so
+# that no other process's write can make it wrong (courseware/services.py says how). It never
+# holds a secret or a throttle count, which belong in the default cache, shared under Redis.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "local",
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
+}
+
 # bench/ws.py turns this on for its own server to get an echo socket as a baseline; off, the
 # route does not exist at all.
 BENCH_ECHO = env_bool("DJANGO_BENCH_ECHO", False)
 # bench/pages.py turns this on for a page that does nothing but pass the middleware, the floor its
 # page rates are held against; off, the URL does not exist.
 BENCH_MINIMAL_VIEW = env_bool("DJANGO_BENCH_MINIMAL_VIEW", False)
+# bench/pages.py also measures the lesson page as if every visit came after the minute its state
+# is kept for: with this on, the `local` cache keeps nothing.
+if env_bool("DJANGO_BENCH_FORGETFUL", False):
+    CACHES["local"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -288,6 +304,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Without Redis the site is one process (docs/deploy.md), so its own memory can hold the sessions
+# in front of the database and no other process can hold a stale copy. With Redis there are
+# several processes, and sessions are read from the database alone, so that pages do not depend
+# on Redis being up.
+if not REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -20,6 +20,8 @@ where ``_parse_one(path, text)`` builds one quiz and ``_combine(parsed)`` receiv
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -86,6 +88,33 @@ def _version(path: Path, error: Callable[[str], Exception]) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def _folder_version(
+    directory: Path, pattern: str, error: Callable[[str], Exception]
+) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime, size) of each file matching `pattern`, in name order.
+
+    Pages look at their folders on every request, so this walks the folder with os.scandir
+    rather than pathlib's glob and stat, which cost several times as much for the same answer.
+    """
+    try:
+        entries = list(os.scandir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    except OSError as exc:
+        raise error(f"{directory.name}: cannot be read ({exc.strerror or exc}).") from exc
+    version = []
+    for entry in entries:
+        if not fnmatch.fnmatchcase(entry.name, pattern):
+            continue
+        try:
+            stat = entry.stat()
+        except OSError as exc:
+            raise error(f"{entry.name}: cannot be read ({exc.strerror or exc}).") from exc
+        version.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    version.sort()
+    return tuple(version)
+
+
 def load_file[T](
     path: Path,
     parse: Callable[[Path, str], T],
@@ -118,12 +147,12 @@ def load_folder[T, U](
     A missing folder is an empty one: `combine([])` says what that means for the caller.
     """
     directory = Path(directory)
-    paths = sorted(directory.glob(pattern)) if directory.is_dir() else []
-    version = tuple((path.name, *_version(path, error)) for path in paths)
+    version = _folder_version(directory, pattern, error)
     key = (combine, parse, directory, pattern)
     found, value = _cache.get(key, version)
     if found:
         return value
+    paths = [directory / name for name, *_ in version]
     value = combine([(path, load_file(path, parse, error=error)) for path in paths])
     _cache.put(key, version, value)
     return value

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Value
 from django.db.models.functions import Coalesce
@@ -10,6 +13,7 @@ from django.utils import timezone
 from courseware.content import Course, Lesson, load_course
 from courseware.grading import grade, lesson_is_checked
 from courseware.models import CheckAnswer, LessonProgress
+from courseware.selectors import questions_answered_correctly
 from learners.identity import Learner
 
 
@@ -54,6 +58,42 @@ def progress_mark_read(*, learner: Learner, lesson_slug: str, course: Course | N
     except IntegrityError:
         # The learner's other tab made the row between our UPDATE and INSERT.
         rows.update(**changes)
+
+
+# A lesson page needs the questions its learner has answered right, and opening it moves the
+# learner's latest touch. Both are kept for a minute in this process's "local" cache, so a learner
+# who reloads a lesson or comes back to it soon costs no write and no query. The key carries a
+# token from the session that every answer given in it replaces: a page can never miss an answer
+# given in the same browser, in any process. Answers from another browser of the same account
+# show within the minute, and the latest touch is at most a minute old.
+ANSWERS_TOKEN_KEY = "courseware_answers"
+LESSON_STATE_SECONDS = 60
+
+
+def _lesson_state_key(session, learner: Learner, lesson_slug: str) -> str:
+    return f"lesson:{learner.identity}:{lesson_slug}:{session.get(ANSWERS_TOKEN_KEY, '')}"
+
+
+def progress_open_lesson(
+    session, *, learner: Learner, lesson: Lesson, course: Course | None = None
+) -> frozenset[str]:
+    """Counts a lesson as read; returns the ids of its questions the learner has answered right.
+
+    `session` is the request's session (any mapping will do).
+    """
+    key = _lesson_state_key(session, learner, lesson.slug)
+    local = caches["local"]
+    right = local.get(key)
+    if right is None:
+        progress_mark_read(learner=learner, lesson_slug=lesson.slug, course=course)
+        right = frozenset(questions_answered_correctly(learner=learner, lesson_slug=lesson.slug))
+        local.set(key, right, LESSON_STATE_SECONDS)
+    return right
+
+
+def progress_answers_changed(session) -> None:
+    """Called after an answer is recorded: no lesson page of this session is served from before."""
+    session[ANSWERS_TOKEN_KEY] = secrets.token_hex(8)
 
 
 @transaction.atomic

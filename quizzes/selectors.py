@@ -176,24 +176,35 @@ def _lesson_check_question(slug: str, check) -> Question:
     )
 
 
+# (banks, lessons, items): the last items built, handed out again while the loaders hand out
+# the same banks and lessons (they do while no file changed). Callers only read them.
+_review_items: tuple[object, object, dict] | None = None
+
+
 def review_items() -> dict[Key, ReviewItem]:
     """Everything that can come up in review: every bank question and every lesson check."""
+    global _review_items
     directory = Path(getattr(settings, "QUIZ_BANKS_DIR", None) or BANKS_DIR)
-    items: dict[Key, ReviewItem] = {}
-    for quiz in load_banks(directory).quizzes:
-        for question in quiz.questions:
-            key = (f"quiz:{quiz.slug}", question.id)
-            items[key] = ReviewItem(key, question, quiz.lesson_for(question))
+    banks = load_banks(directory)
     try:
         from courseware.content import load_course
 
         lessons = load_course().lessons
     except Exception:  # a broken lesson is the lessons check's to report; review goes on
         lessons = ()
+    memo = _review_items
+    if memo is not None and memo[0] is banks and memo[1] is lessons:
+        return memo[2]
+    items: dict[Key, ReviewItem] = {}
+    for quiz in banks.quizzes:
+        for question in quiz.questions:
+            key = (f"quiz:{quiz.slug}", question.id)
+            items[key] = ReviewItem(key, question, quiz.lesson_for(question))
     for lesson in lessons:
         for check in lesson.checks:
             key = (f"lesson:{lesson.slug}", check.id)
             items[key] = ReviewItem(key, _lesson_check_question(lesson.slug, check), lesson.slug)
+    _review_items = (banks, lessons, items)
     return items
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -23,10 +23,12 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttles count in the cache, which outlives a test in this process: each test starts
-    with none counted."""
-    cache.clear()
+def fresh_caches():
+    """The caches outlive a test in this process, and the database rows they stand for do not
+    (a rolled-back test gives its user's id to the next one): each test starts with them empty,
+    throttle counts included."""
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,7 +21,11 @@ from courseware.selectors import (
     course_outline,
     questions_answered_correctly,
 )
-from courseware.services import check_answer_record, progress_mark_read
+from courseware.services import (
+    check_answer_record,
+    progress_answers_changed,
+    progress_open_lesson,
+)
 from learners.identity import Learner, learner_for_request
 
 
@@ -116,17 +120,26 @@ def _levels():
     return all_levels()
 
 
-# slug -> (course, levels, top, bottom): one entry per lesson, replaced when the course or the
-# levels are loaded afresh (the loaders hand out the same objects while no file changed).
-_parts: dict[str, tuple[Course, tuple, SafeString, SafeString]] = {}
+# Where a learner's own parts go in a lesson page rendered once for everyone.
+_ACCOUNT_MARK = f"<!--account-{secrets.token_hex(16)}-->"
+_CHECKS_MARK = f"<!--checks-{secrets.token_hex(16)}-->"
+
+# slug -> (course, levels, pieces): the page cut at the two marks, one entry per lesson, replaced
+# when the course or the levels are loaded afresh (the loaders hand out the same objects while no
+# file changed).
+_shells: dict[str, tuple[Course, tuple, tuple[str, str, str]]] = {}
 
 
-def _lesson_parts(course: Course, lesson: Lesson) -> tuple[SafeString, SafeString]:
-    """The HTML above and below the questions, which is the same for every learner."""
+def _lesson_shell(request, course: Course, lesson: Lesson) -> tuple[str, str, str]:
+    """The page before the account links, between them and the questions, and after.
+
+    Everything in it is the same for every learner: the layout around the account links
+    depends only on the URL, which is the lesson's own.
+    """
     levels = _levels()
-    cached = _parts.get(lesson.slug)
+    cached = _shells.get(lesson.slug)
     if cached is not None and cached[0] is course and cached[1] is levels:
-        return cached[2], cached[3]
+        return cached[2]
     previous, following = course.neighbours(lesson.slug)
     context = {
         "lesson": lesson,
@@ -134,11 +147,31 @@ def _lesson_parts(course: Course, lesson: Lesson) -> tuple[SafeString, SafeStrin
         "previous": previous,
         "next": following,
         "levels": [level for level in levels if level.lesson == lesson.slug],
+        "account_nav": mark_safe(_ACCOUNT_MARK),
+        "checks": [mark_safe(_CHECKS_MARK)] if lesson.checks else [],
     }
-    top = mark_safe(render_to_string("courseware/lesson.html#top", context))
-    bottom = mark_safe(render_to_string("courseware/lesson.html#bottom", context))
-    _parts[lesson.slug] = (course, levels, top, bottom)
-    return top, bottom
+    html = render_to_string("courseware/lesson.html", context, request)
+    head, _, rest = html.partition(_ACCOUNT_MARK)
+    middle, _, tail = rest.partition(_CHECKS_MARK)
+    pieces = (head, middle, tail)
+    _shells[lesson.slug] = (course, levels, pieces)
+    return pieces
+
+
+# path -> the account links of a visitor who is not signed in, the same on every visit.
+_anonymous_account_navs: dict[str, str] = {}
+
+
+def _account_nav(request) -> str:
+    if request.user.is_authenticated:
+        return render_to_string("_base.html#account-nav", request=request)
+    html = _anonymous_account_navs.get(request.path)
+    if html is None:
+        html = render_to_string("_base.html#account-nav", request=request)
+        if len(_anonymous_account_navs) >= _CHECKS_MAX:
+            _anonymous_account_navs.clear()
+        _anonymous_account_navs[request.path] = html
+    return html
 
 
 # A question nobody has answered yet looks the same to every learner who sees its choices in
@@ -149,7 +182,8 @@ _CHECKS_MAX = 4096
 _checks: dict[tuple, tuple[Lesson, str]] = {}
 
 
-def _check_html(request, lesson: Lesson, item: CheckItem) -> SafeString:
+def _check_html(request, lesson: Lesson, item: CheckItem, csrf_token: str) -> SafeString:
+    """One question as it stands; one CSRF token serves all the questions of a page."""
     context = {"lesson": lesson, "item": item}
     if item.grade is not None or item.error or item.show_answer:
         return mark_safe(render_to_string("courseware/lesson.html#check", context, request))
@@ -162,13 +196,23 @@ def _check_html(request, lesson: Lesson, item: CheckItem) -> SafeString:
             "courseware/lesson.html#check", {**context, "csrf_token": _CSRF_MARK}
         )
         cached = _checks[key] = (lesson, html)
-    return mark_safe(cached[1].replace(_CSRF_MARK, get_token(request)))
+    return mark_safe(cached[1].replace(_CSRF_MARK, csrf_token))
 
 
-def _lesson_context(
-    request, course: Course, lesson: Lesson, learner: Learner | None, item=None
-) -> dict:
-    right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
+def _lesson_page(
+    request,
+    course: Course,
+    lesson: Lesson,
+    learner: Learner | None,
+    right: frozenset[str] | set[str],
+    item=None,
+    status=200,
+) -> HttpResponse:
+    """The whole lesson page: the shell, with this learner's account links and questions.
+
+    `right` holds the ids of the questions the learner has answered right before; `item` is a
+    question just answered, shown in place of its untouched form.
+    """
     items = [
         item
         if item is not None and item.question.id == q.id
@@ -177,9 +221,10 @@ def _lesson_context(
         )
         for q in lesson.checks
     ]
-    top, bottom = _lesson_parts(course, lesson)
-    checks = [_check_html(request, lesson, each) for each in items]
-    return {"lesson": lesson, "checks": checks, "top": top, "bottom": bottom}
+    head, middle, tail = _lesson_shell(request, course, lesson)
+    token = get_token(request) if items else ""
+    checks = "".join(_check_html(request, lesson, each, token) for each in items)
+    return HttpResponse(head + _account_nav(request) + middle + checks + tail, status=status)
 
 
 @require_safe
@@ -187,10 +232,8 @@ def lesson_detail(request, slug):
     course, lesson = _lesson_or_404(slug)
     # Opening a lesson is what counts as reading it (see docs/architecture.md).
     learner = learner_for_request(request, create=True)
-    progress_mark_read(learner=learner, lesson_slug=lesson.slug, course=course)
-    return render(
-        request, "courseware/lesson.html", _lesson_context(request, course, lesson, learner)
-    )
+    right = progress_open_lesson(request.session, learner=learner, lesson=lesson, course=course)
+    return _lesson_page(request, course, lesson, learner, right)
 
 
 @require_POST
@@ -221,6 +264,7 @@ def lesson_check(request, slug, question_id):
             check_answer_record(
                 learner=learner, lesson=lesson, question_id=question.id, choice=choice
             )
+            progress_answers_changed(request.session)
             result = grade(question, choice)
             item = CheckItem(
                 question=question,
@@ -231,5 +275,5 @@ def lesson_check(request, slug, question_id):
     if is_partial_request(request):
         context = {"lesson": lesson, "item": item}
         return render(request, "courseware/lesson.html#check", context, status=status)
-    context = _lesson_context(request, course, lesson, learner, item=item)
-    return render(request, "courseware/lesson.html", context, status=status)
+    right = questions_answered_correctly(learner=learner, lesson_slug=lesson.slug)
+    return _lesson_page(request, course, lesson, learner, right, item=item, status=status)

@@ -33,6 +33,7 @@ def test_the_pages_bench_runs_and_prints_its_result_line():
         "| lesson | /lessons/",
         "| outline | / |",
         "| quiz | /quizzes/",
+        "| lesson, state not kept | /lessons/",
     ):
         assert page in finished.stdout
 

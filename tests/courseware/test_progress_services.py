@@ -13,8 +13,10 @@ from courseware.models import CheckAnswer, LessonProgress
 from courseware.selectors import course_outline, question_statistics
 from courseware.services import (
     check_answer_record,
+    progress_answers_changed,
     progress_mark_read,
     progress_merge_session_into_user,
+    progress_open_lesson,
 )
 from learners.identity import Learner
 
@@ -206,3 +208,30 @@ def test_question_statistics_count_attempts_right_answers_and_learners(course, l
     assert untouched.attempts == 0
     assert untouched.percent_correct is None
     assert len(stats) == sum(len(lesson.checks) for lesson in course.lessons)
+
+
+def test_opening_a_lesson_again_within_the_minute_asks_the_database_nothing(
+    lesson, django_assert_num_queries
+):
+    session = {}
+    assert progress_open_lesson(session, learner=ANON, lesson=lesson) == frozenset()
+    assert LessonProgress.objects.get().read_at is not None
+    with django_assert_num_queries(0):
+        assert progress_open_lesson(session, learner=ANON, lesson=lesson) == frozenset()
+
+
+def test_an_answer_given_in_the_session_is_in_the_next_opening(lesson):
+    session = {}
+    q = lesson.checks[0]
+    progress_open_lesson(session, learner=ANON, lesson=lesson)
+    check_answer_record(learner=ANON, lesson=lesson, question_id=q.id, choice=q.answer)
+    progress_answers_changed(session)
+    assert progress_open_lesson(session, learner=ANON, lesson=lesson) == {q.id}
+
+
+def test_another_learner_opening_the_lesson_is_counted_for_themselves(lesson):
+    session = {}
+    other = Learner(session_key="b" * 32)
+    progress_open_lesson(session, learner=ANON, lesson=lesson)
+    progress_open_lesson(session, learner=other, lesson=lesson)
+    assert LessonProgress.objects.count() == 2

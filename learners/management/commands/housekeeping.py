@@ -23,6 +23,11 @@ from learners.identity import LEARNER_KEY
 from learners.models import owned_models
 
 CHUNK = 500
+# Session engines that keep every session in the database, where this command reads them.
+DATABASE_SESSIONS = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
 
 
 def live_learner_keys() -> set[str]:
@@ -63,7 +68,7 @@ class Command(BaseCommand):
     help = "Clears expired sessions and the rows of the anonymous learners they held."
 
     def handle(self, *args, **options):
-        if not settings.SESSION_ENGINE.startswith("django.contrib.sessions.backends.db"):
+        if settings.SESSION_ENGINE not in DATABASE_SESSIONS:
             raise CommandError("housekeeping reads sessions from the database; see docs/deploy.md")
         call_command("clearsessions")
         counts = clear_abandoned()
