@@ -19,6 +19,7 @@ methods, each would cost a call per delivery.
 from __future__ import annotations
 
 import heapq
+from itertools import islice
 from typing import Any
 
 from .instances import _Buffer, _Instance, _Item, _Service
@@ -67,42 +68,43 @@ class Broker:
         on_done = self._on_done
         record = self._raw.append
         now = self.now
-        while i < len(slot):
-            entry = slot[i]
-            i += 1
+        # A list's iterator reads its length on every turn, so occurrences appended to the slot
+        # while it runs are still visited, and the loop ends with the whole slot processed.
+        for entry in slot if i == 0 else islice(slot, i, None):
             if entry.__class__ is not _Instance:
                 entry[0](self, entry[1])
                 continue
             svc = entry.svc
             msg = entry.item.msg
-            known = svc.rules.get(msg.name)
-            if (
-                entry.dead
-                or svc.fail_next
-                or msg.kind != EVENT
-                or known is None
-                or known[2] is None
-                or (svc.idempotent and msg.id in svc.seen)
-            ):
+            if entry.dead or svc.fail_next or msg.kind != EVENT:
                 on_done(entry)
                 continue
-            _rule, key, effects = known
+            plain = svc.plain.get(msg.name)
+            if plain is None:
+                on_done(entry)
+                continue
+            if svc.idempotent:
+                seen = svc.seen
+                if msg.id in seen:
+                    on_done(entry)
+                    continue
+                seen.add(msg.id)
+            key, effects = plain
             counters = svc.counters
             counters["handled"] += 1
-            if svc.idempotent:
-                svc.seen.add(msg.id)
             for counter, amount in effects:
-                counters[counter] = counters.get(counter, 0) + amount
+                if counter in counters:
+                    counters[counter] += amount
+                else:
+                    counters[counter] = amount
             code = entry.code
             if code < 0:
                 code = entry.code = self.trace.label(entry.label)
             record((now, _HANDLED, msg.ref, NONE, code, key))
             entry.busy = False
-            for buffer in svc.buffers:
-                if buffer.items:
-                    self._dispatch(svc)
-                    break
-        self._cursor = i
+            if svc.queued:
+                self._dispatch(svc)
+        self._cursor = i = len(slot)
         return i
 
     # -- events ------------------------------------------------------------------------------------
@@ -202,12 +204,14 @@ class Broker:
         item = _Item(msg, self._arrivals)
         item.catch_up = catch_up
         buffer.items.append(item)
+        svc.queued += 1
         if duplicate:
             self._arrivals += 1
             copy = _Item(msg, self._arrivals)
             copy.duplicate = copy.redelivery = True
             copy.catch_up = catch_up
             buffer.items.append(copy)
+            svc.queued += 1
         if not svc.online:
             self.record(
                 "buffered",
@@ -233,6 +237,7 @@ class Broker:
             inst = self._idle_instance(svc)
             if inst is None:
                 return
+            svc.queued -= 1
             self._start(svc, inst, best, best.items.popleft())
 
     def _idle_instance(self, svc: _Service) -> _Instance | None:
@@ -291,6 +296,7 @@ class Broker:
             # The instance was scaled away during the back-off: let another one take it.
             inst.item = inst.buffer = None
             buffer.items.appendleft(item)
+            svc.queued += 1
             self._dispatch(svc)
             return
         self._start(svc, inst, buffer, item)
@@ -299,10 +305,8 @@ class Broker:
         inst.busy = False
         inst.item = None
         inst.buffer = None
-        for buffer in svc.buffers:
-            if buffer.items:
-                self._dispatch(svc)
-                return
+        if svc.queued:
+            self._dispatch(svc)
 
     def _crash(self, svc: _Service) -> None:
         """The service went offline: work in progress is abandoned and goes back to its buffer.
@@ -320,6 +324,7 @@ class Broker:
             fresh.label = inst.label
             item.redelivery = True
             buffer.items.appendleft(item)
+            svc.queued += 1
             self.record(
                 "buffered",
                 item.msg,
@@ -353,7 +358,7 @@ class Broker:
             known = svc.rules.get(msg.name)
             if known is None:
                 known = svc.rules[msg.name] = self._compile_rule(svc, msg.name)
-            rule, key, _plain = known
+            rule, key = known
             counters = svc.counters
             counters["handled"] += 1
             if svc.idempotent:
@@ -378,14 +383,15 @@ class Broker:
         # ``item`` and ``buffer`` are left behind on purpose: they mean nothing once the
         # instance is not busy, and the fast lane reuses the item for the next delivery.
         inst.busy = False
-        for buffer in svc.buffers:
-            if buffer.items:
-                self._dispatch(svc)
-                return
+        if svc.queued:
+            self._dispatch(svc)
 
-    def _compile_rule(self, svc: _Service, name: str) -> tuple[Rule | None, int, Any]:
-        """The rule for an event at this service, the position of its shared record detail,
-        and, when handling amounts to counting side effects, those effects (else ``None``)."""
+    def _compile_rule(self, svc: _Service, name: str) -> tuple[Rule | None, int]:
+        """The rule for an event at this service and the position of its shared record detail.
+
+        When handling amounts to counting side effects, the detail and the effects also go to
+        ``svc.plain``, which is all ``_run_slot`` needs to finish such an event itself.
+        """
         rule = self.world.rule_for(svc.name, name)
         key = NONE
         if rule is not None and rule.detail is not None:
@@ -393,8 +399,9 @@ class Broker:
             if key == NONE:
                 key = self._shared_details[id(rule)] = len(self._details)
                 self._details.append(rule.detail)
-        plain = rule is not None and rule.funds is None and not rule.then and not rule.if_status
-        return rule, key, rule.effects if plain else None
+        if rule is not None and rule.funds is None and not rule.then and not rule.if_status:
+            svc.plain[name] = (key, rule.effects)
+        return rule, key
 
     def _fail(self, svc: _Service, inst: _Instance, item: _Item) -> None:
         """The handler crashes on this message; the broker tries again after a back-off."""
