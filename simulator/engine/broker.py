@@ -68,6 +68,7 @@ class Broker:
         on_done = self._on_done
         record = self._raw.append
         now = self.now
+        last_msg = None
         # A list's iterator reads its length on every turn, so occurrences appended to the slot
         # while it runs are still visited, and the loop ends with the whole slot processed.
         for entry in slot if i == 0 else islice(slot, i, None):
@@ -76,19 +77,23 @@ class Broker:
                 continue
             svc = entry.svc
             msg = entry.item.msg
-            if entry.dead or svc.fail_next or msg.kind != EVENT:
+            if msg is not last_msg:
+                # A fan-out's completions come in runs sharing one message.
+                last_msg = msg
+                name, msg_id, ref, event = msg.name, msg.id, msg.ref, msg.kind == EVENT
+            if entry.dead or svc.fail_next or not event:
                 on_done(entry)
                 continue
-            plain = svc.plain.get(msg.name)
+            plain = svc.plain.get(name)
             if plain is None:
                 on_done(entry)
                 continue
             if svc.idempotent:
                 seen = svc.seen
-                if msg.id in seen:
+                if msg_id in seen:
                     on_done(entry)
                     continue
-                seen.add(msg.id)
+                seen.add(msg_id)
             key, effects = plain
             counters = svc.counters
             counters["handled"] += 1
@@ -100,7 +105,7 @@ class Broker:
             code = entry.code
             if code < 0:
                 code = entry.code = self.trace.label(entry.label)
-            record((now, _HANDLED, msg.ref, NONE, code, key))
+            record((now, _HANDLED, ref, NONE, code, key))
             entry.busy = False
             if svc.queued:
                 self._dispatch(svc)
@@ -142,9 +147,11 @@ class Broker:
         now = self.now
         ref = msg.ref
         world = self.world
-        work, slow_extra = world.work_ms, world.slow_extra_ms
+        due = now + world.work_ms
+        due_slow = due + world.slow_extra_ms
         slots = self._slots
         record = self._raw.append
+        arrivals = self._arrivals  # kept in a local, and handed back around the slow path
         last_t = last_slot = None
         for svc, buffer in self._topic_subs[topic]:
             # Fast lane for the common case: a single idle instance, online, no armed fault.
@@ -154,14 +161,14 @@ class Broker:
             if svc.capacity == 1 and svc.online and not faults:
                 inst = svc.instances[0]
                 if not inst.busy:
-                    self._arrivals += 1
+                    arrivals += 1
                     # The instance's previous item is done with: reuse it rather than allocate.
                     item = inst.item
                     if item is None or item.redelivery or item.catch_up:
-                        item = inst.item = _Item(msg, self._arrivals)
+                        item = inst.item = _Item(msg, arrivals)
                     else:
                         item.msg = msg
-                        item.order = self._arrivals
+                        item.order = arrivals
                     inst.busy = True
                     inst.buffer = buffer
                     svc.counters["received"] += 1
@@ -169,7 +176,7 @@ class Broker:
                     if code < 0:
                         code = inst.code = self.trace.label(inst.label)
                     record((now, _DELIVERED, ref, NONE, code, NONE))
-                    t = now + work + (slow_extra if svc.slow else 0)
+                    t = due_slow if svc.slow else due
                     if t != last_t:
                         last_slot = slots.get(t)
                         if last_slot is None:
@@ -178,9 +185,12 @@ class Broker:
                         last_t = t
                     last_slot.append(inst)
                     continue
+            self._arrivals = arrivals
             self._enqueue(svc, buffer, msg)
             self._dispatch(svc)
+            arrivals = self._arrivals
             last_t = None  # dispatching may have created slots; look them up again
+        self._arrivals = arrivals
 
     def _add_subscription(self, topic: str, svc: _Service) -> _Buffer:
         buffer = _Buffer(topic)
