@@ -66,7 +66,7 @@ class Broker:
         a fan-out to many subscribers spends most of its time in this loop.
         """
         on_done = self._on_done
-        record = self._raw.append
+        record = self._raw.extend
         now = self.now
         last_msg = None
         # A list's iterator reads its length on every turn, so occurrences appended to the slot
@@ -125,7 +125,7 @@ class Broker:
         key = len(self._details)
         self._details.append(detail)
         label = self.trace.label
-        self._raw.append((self.now, _PUBLISHED, msg.ref, label(msg.sender), label(topic), key))
+        self._raw.extend((self.now, _PUBLISHED, msg.ref, label(msg.sender), label(topic), key))
         if msg.name not in self._clean_names:
             self._check_name(msg)
         self._at(
@@ -150,7 +150,7 @@ class Broker:
         due = now + world.work_ms
         due_slow = due + world.slow_extra_ms
         slots = self._slots
-        record = self._raw.append
+        record = self._raw.extend
         arrivals = self._arrivals  # kept in a local, and handed back around the slow path
         last_t = last_slot = None
         for svc, buffer in self._topic_subs[topic]:
@@ -286,7 +286,7 @@ class Broker:
             code = inst.code
             if code < 0:
                 code = inst.code = self.trace.label(inst.label)
-            self._raw.append((now, _DELIVERED, item.msg.ref, NONE, code, NONE))
+            self._raw.extend((now, _DELIVERED, item.msg.ref, NONE, code, NONE))
         world = self.world
         t = now + world.work_ms + (world.slow_extra_ms if svc.slow else 0)
         # ``Agenda._at`` written out for a bare instance: one call fewer for every delivery.
@@ -385,7 +385,7 @@ class Broker:
                 code = inst.code
                 if code < 0:
                     code = inst.code = self.trace.label(inst.label)
-                self._raw.append((self.now, _HANDLED, msg.ref, NONE, code, key))
+                self._raw.extend((self.now, _HANDLED, msg.ref, NONE, code, key))
                 if rule.then:
                     self._follow(svc.name, rule, msg, {})
         else:
