@@ -17,7 +17,7 @@ import heapq
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .trace import TraceView
+from .trace import RECORD, TraceView
 
 if TYPE_CHECKING:
     from .core import Engine
@@ -85,7 +85,7 @@ class Agenda:
             first = self._cursor
             self._processed += self._run_slot(slots[t], first) - first
             self._close_slot(t)
-            if len(self._raw) >= SEAL_EVERY:
+            if len(self._raw) >= SEAL_EVERY * RECORD:
                 self.trace.seal()
                 self._raw = self.trace._raw
         if until is not None and until > self.now:

@@ -19,6 +19,7 @@ methods, each would cost a call per delivery.
 from __future__ import annotations
 
 import heapq
+from itertools import islice
 from typing import Any
 
 from .instances import _Buffer, _Instance, _Item, _Service
@@ -65,44 +66,50 @@ class Broker:
         a fan-out to many subscribers spends most of its time in this loop.
         """
         on_done = self._on_done
-        record = self._raw.append
+        record = self._raw.extend
         now = self.now
-        while i < len(slot):
-            entry = slot[i]
-            i += 1
+        last_msg = None
+        # A list's iterator reads its length on every turn, so occurrences appended to the slot
+        # while it runs are still visited, and the loop ends with the whole slot processed.
+        for entry in slot if i == 0 else islice(slot, i, None):
             if entry.__class__ is not _Instance:
                 entry[0](self, entry[1])
                 continue
             svc = entry.svc
             msg = entry.item.msg
-            known = svc.rules.get(msg.name)
-            if (
-                entry.dead
-                or svc.fail_next
-                or msg.kind != EVENT
-                or known is None
-                or known[2] is None
-                or (svc.idempotent and msg.id in svc.seen)
-            ):
+            if msg is not last_msg:
+                # A fan-out's completions come in runs sharing one message.
+                last_msg = msg
+                name, msg_id, ref, event = msg.name, msg.id, msg.ref, msg.kind == EVENT
+            if entry.dead or svc.fail_next or not event:
                 on_done(entry)
                 continue
-            _rule, key, effects = known
+            plain = svc.plain.get(name)
+            if plain is None:
+                on_done(entry)
+                continue
+            if svc.idempotent:
+                seen = svc.seen
+                if msg_id in seen:
+                    on_done(entry)
+                    continue
+                seen.add(msg_id)
+            key, effects = plain
             counters = svc.counters
             counters["handled"] += 1
-            if svc.idempotent:
-                svc.seen.add(msg.id)
             for counter, amount in effects:
-                counters[counter] = counters.get(counter, 0) + amount
+                if counter in counters:
+                    counters[counter] += amount
+                else:
+                    counters[counter] = amount
             code = entry.code
             if code < 0:
                 code = entry.code = self.trace.label(entry.label)
-            record((now, _HANDLED, msg.ref, NONE, code, key))
+            record((now, _HANDLED, ref, NONE, code, key))
             entry.busy = False
-            for buffer in svc.buffers:
-                if buffer.items:
-                    self._dispatch(svc)
-                    break
-        self._cursor = i
+            if svc.queued:
+                self._dispatch(svc)
+        self._cursor = i = len(slot)
         return i
 
     # -- events ------------------------------------------------------------------------------------
@@ -118,7 +125,7 @@ class Broker:
         key = len(self._details)
         self._details.append(detail)
         label = self.trace.label
-        self._raw.append((self.now, _PUBLISHED, msg.ref, label(msg.sender), label(topic), key))
+        self._raw.extend((self.now, _PUBLISHED, msg.ref, label(msg.sender), label(topic), key))
         if msg.name not in self._clean_names:
             self._check_name(msg)
         self._at(
@@ -140,9 +147,11 @@ class Broker:
         now = self.now
         ref = msg.ref
         world = self.world
-        work, slow_extra = world.work_ms, world.slow_extra_ms
+        due = now + world.work_ms
+        due_slow = due + world.slow_extra_ms
         slots = self._slots
-        record = self._raw.append
+        record = self._raw.extend
+        arrivals = self._arrivals  # kept in a local, and handed back around the slow path
         last_t = last_slot = None
         for svc, buffer in self._topic_subs[topic]:
             # Fast lane for the common case: a single idle instance, online, no armed fault.
@@ -152,14 +161,14 @@ class Broker:
             if svc.capacity == 1 and svc.online and not faults:
                 inst = svc.instances[0]
                 if not inst.busy:
-                    self._arrivals += 1
+                    arrivals += 1
                     # The instance's previous item is done with: reuse it rather than allocate.
                     item = inst.item
                     if item is None or item.redelivery or item.catch_up:
-                        item = inst.item = _Item(msg, self._arrivals)
+                        item = inst.item = _Item(msg, arrivals)
                     else:
                         item.msg = msg
-                        item.order = self._arrivals
+                        item.order = arrivals
                     inst.busy = True
                     inst.buffer = buffer
                     svc.counters["received"] += 1
@@ -167,7 +176,7 @@ class Broker:
                     if code < 0:
                         code = inst.code = self.trace.label(inst.label)
                     record((now, _DELIVERED, ref, NONE, code, NONE))
-                    t = now + work + (slow_extra if svc.slow else 0)
+                    t = due_slow if svc.slow else due
                     if t != last_t:
                         last_slot = slots.get(t)
                         if last_slot is None:
@@ -176,9 +185,12 @@ class Broker:
                         last_t = t
                     last_slot.append(inst)
                     continue
+            self._arrivals = arrivals
             self._enqueue(svc, buffer, msg)
             self._dispatch(svc)
+            arrivals = self._arrivals
             last_t = None  # dispatching may have created slots; look them up again
+        self._arrivals = arrivals
 
     def _add_subscription(self, topic: str, svc: _Service) -> _Buffer:
         buffer = _Buffer(topic)
@@ -202,12 +214,14 @@ class Broker:
         item = _Item(msg, self._arrivals)
         item.catch_up = catch_up
         buffer.items.append(item)
+        svc.queued += 1
         if duplicate:
             self._arrivals += 1
             copy = _Item(msg, self._arrivals)
             copy.duplicate = copy.redelivery = True
             copy.catch_up = catch_up
             buffer.items.append(copy)
+            svc.queued += 1
         if not svc.online:
             self.record(
                 "buffered",
@@ -233,6 +247,7 @@ class Broker:
             inst = self._idle_instance(svc)
             if inst is None:
                 return
+            svc.queued -= 1
             self._start(svc, inst, best, best.items.popleft())
 
     def _idle_instance(self, svc: _Service) -> _Instance | None:
@@ -271,7 +286,7 @@ class Broker:
             code = inst.code
             if code < 0:
                 code = inst.code = self.trace.label(inst.label)
-            self._raw.append((now, _DELIVERED, item.msg.ref, NONE, code, NONE))
+            self._raw.extend((now, _DELIVERED, item.msg.ref, NONE, code, NONE))
         world = self.world
         t = now + world.work_ms + (world.slow_extra_ms if svc.slow else 0)
         # ``Agenda._at`` written out for a bare instance: one call fewer for every delivery.
@@ -291,6 +306,7 @@ class Broker:
             # The instance was scaled away during the back-off: let another one take it.
             inst.item = inst.buffer = None
             buffer.items.appendleft(item)
+            svc.queued += 1
             self._dispatch(svc)
             return
         self._start(svc, inst, buffer, item)
@@ -299,10 +315,8 @@ class Broker:
         inst.busy = False
         inst.item = None
         inst.buffer = None
-        for buffer in svc.buffers:
-            if buffer.items:
-                self._dispatch(svc)
-                return
+        if svc.queued:
+            self._dispatch(svc)
 
     def _crash(self, svc: _Service) -> None:
         """The service went offline: work in progress is abandoned and goes back to its buffer.
@@ -320,6 +334,7 @@ class Broker:
             fresh.label = inst.label
             item.redelivery = True
             buffer.items.appendleft(item)
+            svc.queued += 1
             self.record(
                 "buffered",
                 item.msg,
@@ -353,7 +368,7 @@ class Broker:
             known = svc.rules.get(msg.name)
             if known is None:
                 known = svc.rules[msg.name] = self._compile_rule(svc, msg.name)
-            rule, key, _plain = known
+            rule, key = known
             counters = svc.counters
             counters["handled"] += 1
             if svc.idempotent:
@@ -370,7 +385,7 @@ class Broker:
                 code = inst.code
                 if code < 0:
                     code = inst.code = self.trace.label(inst.label)
-                self._raw.append((self.now, _HANDLED, msg.ref, NONE, code, key))
+                self._raw.extend((self.now, _HANDLED, msg.ref, NONE, code, key))
                 if rule.then:
                     self._follow(svc.name, rule, msg, {})
         else:
@@ -378,14 +393,15 @@ class Broker:
         # ``item`` and ``buffer`` are left behind on purpose: they mean nothing once the
         # instance is not busy, and the fast lane reuses the item for the next delivery.
         inst.busy = False
-        for buffer in svc.buffers:
-            if buffer.items:
-                self._dispatch(svc)
-                return
+        if svc.queued:
+            self._dispatch(svc)
 
-    def _compile_rule(self, svc: _Service, name: str) -> tuple[Rule | None, int, Any]:
-        """The rule for an event at this service, the position of its shared record detail,
-        and, when handling amounts to counting side effects, those effects (else ``None``)."""
+    def _compile_rule(self, svc: _Service, name: str) -> tuple[Rule | None, int]:
+        """The rule for an event at this service and the position of its shared record detail.
+
+        When handling amounts to counting side effects, the detail and the effects also go to
+        ``svc.plain``, which is all ``_run_slot`` needs to finish such an event itself.
+        """
         rule = self.world.rule_for(svc.name, name)
         key = NONE
         if rule is not None and rule.detail is not None:
@@ -393,8 +409,9 @@ class Broker:
             if key == NONE:
                 key = self._shared_details[id(rule)] = len(self._details)
                 self._details.append(rule.detail)
-        plain = rule is not None and rule.funds is None and not rule.then and not rule.if_status
-        return rule, key, rule.effects if plain else None
+        if rule is not None and rule.funds is None and not rule.then and not rule.if_status:
+            svc.plain[name] = (key, rule.effects)
+        return rule, key
 
     def _fail(self, svc: _Service, inst: _Instance, item: _Item) -> None:
         """The handler crashes on this message; the broker tries again after a back-off."""

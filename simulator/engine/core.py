@@ -75,7 +75,7 @@ class Engine(Agenda, Broker, Commands, Handling, NameChecks):
         self.world: World = world if world is not None else default_world()
         self.seed = seed
         self.trace: Trace = Trace()
-        self._raw = self.trace._raw  # the hot paths append raw records directly
+        self._raw = self.trace._raw  # the hot paths extend the raw records directly
         self._messages = self.trace._messages
         self._details = self.trace._details
         self.event_log: list[Message] = []
@@ -336,7 +336,7 @@ class Engine(Agenda, Broker, Commands, Handling, NameChecks):
             key = len(self._details)
             self._details.append(detail)
         label = self.trace.label
-        self._raw.append(
+        self._raw.extend(
             (
                 self.now,
                 STEP_CODES[step],

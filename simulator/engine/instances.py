@@ -67,6 +67,8 @@ class _Service:
         "instances",
         "name",
         "online",
+        "plain",
+        "queued",
         "results",
         "rr",
         "rules",
@@ -86,12 +88,17 @@ class _Service:
         # buffer per subscription and nothing else to look at.
         self.commands: _Buffer | None = None
         self.buffers: list[_Buffer] = []
+        # Items waiting in all of ``buffers``, kept by the broker, so that an instance going idle
+        # learns whether to look for work without walking the buffers.
+        self.queued = 0
         self.seen: set[str] = set()
         # Remembered replies, so an idempotent handler answers a repeated command the same way.
         self.results: dict[str, tuple[str, Any]] = {}
         self.counters: dict[str, int] = {"received": 0, "handled": 0}
         # event name -> what ``Broker._compile_rule`` says about it, filled on first use
-        self.rules: dict[str, tuple[Any, int, Any]] = {}
+        self.rules: dict[str, tuple[Any, int]] = {}
+        # event name -> (detail position, effects) for the rules that only count side effects
+        self.plain: dict[str, tuple[int, Any]] = {}
         self.rr = 0
         self.resize(instances)
 

@@ -125,15 +125,17 @@ def matches(step: Step, where: dict[str, Any]) -> bool:
     return True
 
 
-# The engine does not build a ``Step`` per record as it goes: it appends a tuple of six integers
-# (time, step kind, message, from, to, detail), and the trace builds ``Step`` objects only when
-# someone reads them. A busy world produces millions of records of which a page shows a handful.
-# Messages, details and names are stored once in side tables and referred to by position: a
-# tuple holding only numbers is dropped from the garbage collector's watch list the first time
-# the collector sees it. Every so often the engine seals the records so far into one tuple of
-# such tuples, which the collector then stops watching too: a long trace costs the collector a
-# handful of visits instead of one per record.
+# The engine does not build a ``Step`` per record as it goes: it appends six integers (time,
+# step kind, message, from, to, detail) to one flat list, and the trace builds ``Step`` objects
+# only when someone reads them. A busy world produces millions of records of which a page shows
+# a handful. Messages, details and names are stored once in side tables and referred to by
+# position. Plain integers are nothing the garbage collector watches, so a record adds no object
+# for it to visit (a tuple per record would: each one is watched until a collection looks at it,
+# and a million of them set off thousands of collections). Every so
+# often the engine seals the numbers so far into one tuple, which the collector stops watching
+# the first time it sees it, so a long trace is not walked again by every full collection.
 NONE = -1
+RECORD = 6  # integers per record in the flat storage
 STEP_CODES: dict[str, int] = {name: code for code, name in enumerate(STEP_KINDS)}
 
 
@@ -157,8 +159,8 @@ class Trace(Sequence[Step]):
     )
 
     def __init__(self) -> None:
-        self._raw: list[tuple[int, int, int, int, int, int]] = []
-        self._sealed: list[tuple[tuple[int, int, int, int, int, int], ...]] = []
+        self._raw: list[int] = []  # the open records, ``RECORD`` integers each
+        self._sealed: list[tuple[int, ...]] = []
         self._starts: list[int] = []
         self._sealed_len = 0
         self._steps: list[Step] = []
@@ -182,11 +184,11 @@ class Trace(Sequence[Step]):
         if self._raw:
             self._starts.append(self._sealed_len)
             self._sealed.append(tuple(self._raw))
-            self._sealed_len += len(self._raw)
+            self._sealed_len += len(self._raw) // RECORD
             self._raw = []
 
     def __len__(self) -> int:
-        return self._sealed_len + len(self._raw)
+        return self._sealed_len + len(self._raw) // RECORD
 
     def _records(self, start: int, stop: int) -> Iterator[tuple[int, int, int, int, int, int]]:
         """Raw records ``start`` to ``stop``, walking the sealed chunks, then the open one."""
@@ -196,12 +198,12 @@ class Trace(Sequence[Step]):
             while k < stop and chunk < len(self._sealed):
                 base = self._starts[chunk]
                 block = self._sealed[chunk]
-                end = min(stop - base, len(block))
-                yield from block[k - base : end]
+                end = min(stop - base, len(block) // RECORD)
+                yield from _rows(block, k - base, end)
                 k = base + end
                 chunk += 1
         if k < stop:
-            yield from self._raw[k - self._sealed_len : stop - self._sealed_len]
+            yield from _rows(self._raw, k - self._sealed_len, stop - self._sealed_len)
 
     def _fill(self, upto: int) -> None:
         steps, messages = self._steps, self._messages
@@ -275,6 +277,14 @@ class Trace(Sequence[Step]):
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [step.to_dict() for step in self]
+
+
+def _rows(
+    flat: Sequence[int], start: int, stop: int
+) -> Iterator[tuple[int, int, int, int, int, int]]:
+    """Records ``start`` to ``stop`` of a flat run of integers, one tuple each."""
+    numbers = iter(flat[start * RECORD : stop * RECORD])
+    return zip(numbers, numbers, numbers, numbers, numbers, numbers, strict=True)
 
 
 class TraceView(Sequence[Step]):

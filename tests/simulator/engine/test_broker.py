@@ -113,3 +113,29 @@ def test_the_subscribers_of_a_topic_are_listed_in_the_order_they_subscribed(make
     engine.apply({"action": "subscribe", "service": "Loyalty", "topic": "order-events"})
     assert engine.subscribers("order-events")[-1] == "Loyalty"
     assert engine.state_view()["topics"]["order-events"] == engine.subscribers("order-events")
+
+
+def test_work_a_crash_abandons_waits_again_and_is_taken_once_the_service_is_back(make_engine):
+    # The broker counts what waits in a service's buffers so that an instance going idle knows
+    # whether to look for work. A crash puts the message in hand back without a delivery, so
+    # the count must follow it there, or the message would wait for ever.
+    engine = make_engine(
+        {
+            "latency_ms": 1,
+            "work_ms": 100,
+            "services": {"Source": {}, "Sink": {}},
+            "topics": {"ticks": ["Sink"]},
+            "events": {"TickHappened": {"topic": "ticks", "publisher": "Source"}},
+            "rules": [{"service": "Sink", "on": "TickHappened", "effects": {"seen": 1}}],
+        }
+    )
+    engine.apply({"action": "publish", "name": "TickHappened", "at": 0})
+    engine.apply({"action": "publish", "name": "TickHappened", "at": 0})
+    engine.apply({"action": "set_online", "service": "Sink", "online": False, "at": 50})
+    assert engine._services["Sink"].queued == engine.state_view()["services"]["Sink"]["buffered"]
+    assert engine.state_view()["services"]["Sink"]["buffered"] == 2
+    engine.apply({"action": "set_online", "service": "Sink", "online": True, "at": 60})
+    engine.run()
+    assert engine.counters()["Sink"]["seen"] == 2
+    assert engine._services["Sink"].queued == 0
+    assert len(steps(engine, "redelivered", to="Sink")) == 1

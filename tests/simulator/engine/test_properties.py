@@ -216,3 +216,25 @@ def test_same_seed_same_trace_and_rebuild_from_inputs(case):
     )
     rebuilt.run()
     assert [r.to_dict() for r in rebuilt.trace] == [r.to_dict() for r in first.trace]
+
+
+@PROPERTY_SETTINGS
+@given(scenarios())
+def test_every_service_counts_the_messages_waiting_in_its_buffers(case):
+    # The broker keeps that count itself, so an instance going idle knows whether to look for
+    # work; a move between buffers it forgot would leave a message waiting for ever.
+    data, schedule, seed = case
+    engine = Engine(World.from_data(data), seed=seed, classify_name=fake_classify)
+
+    def check():
+        for name, service in engine.state_view()["services"].items():
+            assert engine._services[name].queued == service["buffered"], name
+
+    for item in schedule:
+        while engine.next_time() is not None and engine.next_time() <= item["at"]:
+            engine.step()
+            check()
+        engine.apply(item)
+        check()
+    while engine.step() is not None:
+        check()
