@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
+import contentfiles
 from bench.harness import DaphneCluster, RedisServer, redis_executable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,12 @@ def collected_static():
     (ROOT / "var").mkdir(exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     return Path(settings.STATIC_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def content_read_at_once(monkeypatch):
+    """Tests write content files and load them straight after: no second's grace."""
+    monkeypatch.setattr(contentfiles, "RECHECK_SECONDS", 0)
 
 
 @pytest.fixture(autouse=True)

@@ -133,3 +133,20 @@ def test_the_cache_keeps_a_bounded_number_of_versions(tmp_path, counted, monkeyp
 
 def test_the_loader_is_plain_python():
     assert django_modules_loaded_by("import contentfiles") == "[]"
+
+
+def test_a_folder_is_looked_at_again_only_after_the_recheck_time(tmp_path, counted, monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(contentfiles, "RECHECK_SECONDS", 1.0)
+    monkeypatch.setattr(contentfiles, "_clock", lambda: clock[0])
+
+    def texts():
+        return load_folder(tmp_path, "*.txt", lambda parsed: [v for _, v in parsed], parse=counted)
+
+    (tmp_path / "a.txt").write_text("first")
+    assert texts() == ["FIRST"]
+    (tmp_path / "b.txt").write_text("second")
+    clock[0] += 0.5
+    assert texts() == ["FIRST"], "within the second, the folder is not looked at"
+    clock[0] += 0.6
+    assert texts() == ["FIRST", "SECOND"]
