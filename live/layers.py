@@ -15,11 +15,23 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def is_layer_failure(error: Exception) -> bool:
+def is_layer_failure(error: BaseException) -> bool:
     # redis-py's own errors do not all derive from OSError.
-    return isinstance(error, (ConnectionError, OSError, TimeoutError)) or type(
-        error
-    ).__module__.startswith("redis")
+    if isinstance(error, OSError) or type(error).__module__.startswith("redis"):
+        return True
+    # When a connection drops, redis-py reconnects from whichever coroutine notices first, and
+    # reconnecting reads the socket; if another coroutine (the pub/sub reader) is already reading
+    # it, asyncio refuses the second read with a RuntimeError raised inside redis-py's parser.
+    return isinstance(error, RuntimeError) and raised_inside_redis(error)
+
+
+def raised_inside_redis(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_globals.get("__name__", "").startswith("redis."):
+            return True
+        frame = frame.tb_next
+    return False
 
 
 class ClosesOnLostLayer:

@@ -6,6 +6,7 @@ import sys
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from classroom.apps import RedisOutageInOneLine
+from tests.live.redis_reads import two_reads_at_once
 
 
 def logged(error: BaseException) -> logging.LogRecord:
@@ -37,3 +38,10 @@ def test_any_other_error_keeps_its_traceback():
     record = logged(KeyError("asgi__group__room"))
     assert record.levelname == "ERROR"
     assert "Traceback" in logging.Formatter().format(record)
+
+
+async def test_a_read_refused_while_redis_reconnects_is_one_warning_line():
+    record = logged(await two_reads_at_once())
+    assert record.levelname == "WARNING"
+    assert "Traceback" not in logging.Formatter().format(record)
+    assert "another coroutine is already waiting" in record.getMessage()
