@@ -173,7 +173,8 @@ def load_folder[T, U](
 
     A missing folder is an empty one: `combine([])` says what that means for the caller.
     """
-    directory = Path(directory)
+    # The caller's own Path, kept rather than copied, remembers its hash between requests.
+    directory = directory if isinstance(directory, Path) else Path(directory)
     version = _recent_folder_version(directory, pattern, error)
     key = (combine, parse, directory, pattern)
     found, value = _cache.get(key, version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ def parse_choice(question: CheckQuestion, raw: object) -> int:
     return choice
 
 
+# A page shows each of its questions in its learner's order on every visit; drawing the order
+# costs more than looking it up.
+@functools.lru_cache(maxsize=8192)
 def shuffled(count: int, *, seed: str) -> tuple[int, ...]:
     """The order to show `count` choices in, as original indices, fixed by `seed`.
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from courseware.content import CheckQuestion, Course, Lesson, load_course
 from courseware.grading import Grade, InvalidChoice, choice_seed, grade, parse_choice, shuffled
+from courseware.gzip_pieces import Piece, piece, pieces_response
 from courseware.lesson_pages import lesson_html
 from courseware.panels import panels_for
 from courseware.selectors import (
@@ -127,10 +128,10 @@ _CHECKS_MARK = f"<!--checks-{secrets.token_hex(16)}-->"
 # slug -> (course, levels, pieces): the page cut at the two marks, one entry per lesson, replaced
 # when the course or the levels are loaded afresh (the loaders hand out the same objects while no
 # file changed).
-_shells: dict[str, tuple[Course, tuple, tuple[str, str, str]]] = {}
+_shells: dict[str, tuple[Course, tuple, tuple[Piece, Piece, Piece]]] = {}
 
 
-def _lesson_shell(request, course: Course, lesson: Lesson) -> tuple[str, str, str]:
+def _lesson_shell(request, course: Course, lesson: Lesson) -> tuple[Piece, Piece, Piece]:
     """The page before the account links, between them and the questions, and after.
 
     Everything in it is the same for every learner: the layout around the account links
@@ -153,40 +154,40 @@ def _lesson_shell(request, course: Course, lesson: Lesson) -> tuple[str, str, st
     html = render_to_string("courseware/lesson.html", context, request)
     head, _, rest = html.partition(_ACCOUNT_MARK)
     middle, _, tail = rest.partition(_CHECKS_MARK)
-    pieces = (head, middle, tail)
+    pieces = (piece(head), piece(middle), piece(tail))
     _shells[lesson.slug] = (course, levels, pieces)
     return pieces
 
 
 # path -> the account links of a visitor who is not signed in, the same on every visit.
-_anonymous_account_navs: dict[str, str] = {}
+_anonymous_account_navs: dict[str, Piece] = {}
 
 
-def _account_nav(request) -> str:
+def _account_nav(request) -> Piece | str:
     if request.user.is_authenticated:
         return render_to_string("_base.html#account-nav", request=request)
-    html = _anonymous_account_navs.get(request.path)
-    if html is None:
-        html = render_to_string("_base.html#account-nav", request=request)
+    nav = _anonymous_account_navs.get(request.path)
+    if nav is None:
+        nav = piece(render_to_string("_base.html#account-nav", request=request))
         if len(_anonymous_account_navs) >= _CHECKS_MAX:
             _anonymous_account_navs.clear()
-        _anonymous_account_navs[request.path] = html
-    return html
+        _anonymous_account_navs[request.path] = nav
+    return nav
 
 
 # A question nobody has answered yet looks the same to every learner who sees its choices in
 # the same order, except for the CSRF token, which goes in after the cache at this mark.
 _CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
 _CHECKS_MAX = 4096
-# (slug, question id, order, answered before) -> (lesson, html)
-_checks: dict[tuple, tuple[Lesson, str]] = {}
+# (slug, question id, order, answered before) -> (lesson, the question cut where its token goes)
+_checks: dict[tuple, tuple[Lesson, tuple[Piece, ...]]] = {}
 
 
-def _check_html(request, lesson: Lesson, item: CheckItem, csrf_token: str) -> SafeString:
+def _check_pieces(request, lesson: Lesson, item: CheckItem, csrf_token: str) -> list[Piece | str]:
     """One question as it stands; one CSRF token serves all the questions of a page."""
     context = {"lesson": lesson, "item": item}
     if item.grade is not None or item.error or item.show_answer:
-        return mark_safe(render_to_string("courseware/lesson.html#check", context, request))
+        return [render_to_string("courseware/lesson.html#check", context, request)]
     key = (lesson.slug, item.question.id, item.order, item.answered_before)
     cached = _checks.get(key)
     if cached is None or cached[0] is not lesson:
@@ -195,8 +196,12 @@ def _check_html(request, lesson: Lesson, item: CheckItem, csrf_token: str) -> Sa
         html = render_to_string(
             "courseware/lesson.html#check", {**context, "csrf_token": _CSRF_MARK}
         )
-        cached = _checks[key] = (lesson, html)
-    return mark_safe(cached[1].replace(_CSRF_MARK, csrf_token))
+        cached = _checks[key] = (lesson, tuple(map(piece, html.split(_CSRF_MARK))))
+    first, *rest = cached[1]
+    pieces: list[Piece | str] = [first]
+    for each in rest:
+        pieces += (csrf_token, each)
+    return pieces
 
 
 def _lesson_page(
@@ -223,8 +228,11 @@ def _lesson_page(
     ]
     head, middle, tail = _lesson_shell(request, course, lesson)
     token = get_token(request) if items else ""
-    checks = "".join(_check_html(request, lesson, each, token) for each in items)
-    return HttpResponse(head + _account_nav(request) + middle + checks + tail, status=status)
+    pieces = [head, _account_nav(request), middle]
+    for each in items:
+        pieces += _check_pieces(request, lesson, each, token)
+    pieces.append(tail)
+    return pieces_response(request, pieces, status=status)
 
 
 @require_safe

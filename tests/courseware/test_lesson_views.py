@@ -1,6 +1,7 @@
 """The lesson page, its check-yourself questions and the inline naming checker."""
 
 import dataclasses
+import gzip
 import re
 from datetime import timedelta
 
@@ -391,3 +392,44 @@ def test_the_outline_follows_a_reading_and_an_edited_lesson_file(
     html = client.get("/").content.decode()
     assert '<span class="outline__title">A retitled lesson</span>' in html
     assert f'<span class="outline__title">{lesson.title}</span>' not in html
+
+
+def without_tokens(html: str) -> str:
+    """The page with its CSRF tokens blanked: each response masks the token afresh."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+
+
+@pytest.mark.parametrize("reader", ["visitor", "signed in", "answered before"])
+def test_a_lesson_sent_as_gzip_is_the_page_sent_plain(lesson, django_user_model, reader):
+    url = f"/lessons/{lesson.slug}/"
+    client = Client()
+    if reader == "signed in":
+        client.force_login(django_user_model.objects.create_user("gzip-reader"))
+    if reader == "answered before":
+        question = lesson.checks[0]
+        client.post(check_url(lesson, question), {"choice": question.answer})
+    for _ in range(2):  # the second time from the cached pieces
+        plain = client.get(url)
+        zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert "Content-Encoding" not in plain
+        assert zipped["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in zipped["Vary"]
+        html = gzip.decompress(zipped.content).decode()
+        assert without_tokens(html) == without_tokens(plain.content.decode())
+        assert html.count('name="csrfmiddlewaretoken"') >= len(lesson.checks)
+    assert ("Signed in as" in html) is (reader == "signed in")
+    assert ("You have answered this one correctly before." in html) is (reader == "answered before")
+
+
+def test_an_answer_without_js_comes_back_as_gzip_with_its_feedback(client, lesson):
+    question = lesson.checks[0]
+    response = client.post(
+        check_url(lesson, question),
+        {"choice": question.answer},
+        HTTP_ACCEPT_ENCODING="gzip",
+    )
+    assert response["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    assert "<html" in html
+    assert "Right:" in html
+    assert "<!--checks-" not in html
