@@ -14,6 +14,8 @@ from pathlib import Path
 from contentfiles import load_folder, read_text
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# One object for every load: contentfiles keys its caches on it, and a Path keeps its hash.
+LESSON_DIR = CONTENT_DIR / "lessons"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n?(.*)\Z", re.DOTALL)
 TRY_KINDS = ("scenario", "naming-checker")
@@ -222,7 +224,7 @@ def parse_lesson(path: Path, text: str | None = None) -> Lesson:
 
 def load_course(directory: Path | None = None) -> Course:
     """All lessons in order; re-read only when a file under the directory changed."""
-    directory = directory or CONTENT_DIR / "lessons"
+    directory = directory or LESSON_DIR
     return load_folder(directory, "*.md", _course, parse=parse_lesson, error=ContentError)
 
 

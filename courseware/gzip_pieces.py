@@ -2,11 +2,12 @@
 
 A page that is rendered once and then filled in per request (a lesson: the same text for
 everyone, with one learner's links, questions and CSRF token set into it) would otherwise be
-compressed whole on every request by GZipMiddleware, which costs more than everything else the
-lesson adds to a request. Here each piece that stays the same is compressed once, into deflate
+compressed whole on every request by GZipMiddleware, the largest single cost a lesson adds to a
+request (docs/benchmarks.md). Here each piece that stays the same is compressed once, into deflate
 data that ends on a byte boundary (a sync flush), so such stretches can follow one another in any
 order inside one gzip member. What differs per request goes in as stored, uncompressed blocks:
-it is short, and a CSRF token would not compress anyway.
+it is short, a CSRF token would not compress anyway, and what is never compressed cannot leak
+through the size of a compressed response.
 
 The body keeps what Django's GZipMiddleware adds against BREACH: a random-length file name in the
 gzip header, so the size of a response varies from one request to the next. Responses built
@@ -15,7 +16,6 @@ here carry their own Content-Encoding, which makes the middleware leave them alo
 
 from __future__ import annotations
 
-import re
 import secrets
 import struct
 import zlib
@@ -23,12 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.http import HttpResponse
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 _FNAME = 0x08
 _OS_UNKNOWN = 0xFF
+# A stored block's length is a 16-bit field.
 _STORED_MAX = 0xFFFF
 # An empty stored block marked final closes the deflate data.
 _LAST_BLOCK = b"\x01\x00\x00\xff\xff"
@@ -60,7 +60,8 @@ def _stored(data: bytes) -> Iterable[bytes]:
 
 def gzip_body(pieces: Iterable[Piece | str]) -> bytes:
     """One gzip member whose contents are the pieces' texts, one after the other, as UTF-8."""
-    padding = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes)
+    most = GZipMiddleware.max_random_bytes
+    padding = b"a" * secrets.randbelow(most) if most else b""
     out = [struct.pack("<BBBBIBB", 0x1F, 0x8B, zlib.DEFLATED, _FNAME, 0, 0, _OS_UNKNOWN)]
     out.append(padding + b"\x00")
     crc = size = 0
@@ -79,7 +80,7 @@ def gzip_body(pieces: Iterable[Piece | str]) -> bytes:
 
 
 def accepts_gzip(request) -> bool:
-    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def pieces_response(request, pieces: list[Piece | str], status: int = 200) -> HttpResponse:

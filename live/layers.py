@@ -21,11 +21,24 @@ def is_layer_failure(error: BaseException) -> bool:
         return True
     # When a connection drops, redis-py reconnects from whichever coroutine notices first, and
     # reconnecting reads the socket; if another coroutine (the pub/sub reader) is already reading
-    # it, asyncio refuses the second read with a RuntimeError raised inside redis-py's parser.
-    return isinstance(error, RuntimeError) and raised_inside_redis(error)
+    # it, asyncio's stream refuses the second read with this RuntimeError. Only that refusal,
+    # and only under redis-py, counts: redis-py's other RuntimeErrors are mistakes in our use.
+    return (
+        isinstance(error, RuntimeError)
+        and _REFUSED_READ in str(error)
+        and raised_inside_redis(error)
+    )
+
+
+_REFUSED_READ = "called while another coroutine is already waiting for incoming data"
 
 
 def raised_inside_redis(error: BaseException) -> bool:
+    """The error passed through redis-py's code on its way up.
+
+    The refused read is asyncio's plain RuntimeError, so its type cannot tell a reconnecting
+    redis-py from a bug of ours; the frames it came through can.
+    """
     frame = error.__traceback__
     while frame is not None:
         if frame.tb_frame.f_globals.get("__name__", "").startswith("redis."):

@@ -408,17 +408,40 @@ def test_a_lesson_sent_as_gzip_is_the_page_sent_plain(lesson, django_user_model,
     if reader == "answered before":
         question = lesson.checks[0]
         client.post(check_url(lesson, question), {"choice": question.answer})
-    for _ in range(2):  # the second time from the cached pieces
+    for _ in range(2):
         plain = client.get(url)
         zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         assert "Content-Encoding" not in plain
         assert zipped["Content-Encoding"] == "gzip"
         assert "Accept-Encoding" in zipped["Vary"]
+        assert int(zipped["Content-Length"]) == len(zipped.content)
         html = gzip.decompress(zipped.content).decode()
         assert without_tokens(html) == without_tokens(plain.content.decode())
         assert html.count('name="csrfmiddlewaretoken"') >= len(lesson.checks)
     assert ("Signed in as" in html) is (reader == "signed in")
     assert ("You have answered this one correctly before." in html) is (reader == "answered before")
+
+
+def test_a_token_taken_from_a_gzip_page_is_accepted(lesson):
+    client = Client(enforce_csrf_checks=True)
+    zipped = client.get(f"/lessons/{lesson.slug}/", HTTP_ACCEPT_ENCODING="gzip")
+    html = gzip.decompress(zipped.content).decode()
+    assert "csrf-" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    question = lesson.checks[-1]
+    response = client.post(
+        check_url(lesson, question), {"choice": "0", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 200
+
+
+def test_a_refused_answer_comes_back_as_gzip_with_its_400(client, lesson):
+    response = client.post(
+        check_url(lesson, lesson.checks[0]), {"choice": "99"}, HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert response.status_code == 400
+    assert response["Content-Encoding"] == "gzip"
+    assert "That answer is not one of the choices." in gzip.decompress(response.content).decode()
 
 
 def test_an_answer_without_js_comes_back_as_gzip_with_its_feedback(client, lesson):

@@ -1,6 +1,7 @@
 """What counts as the channel layer going away, tried on errors raised as redis-py raises them."""
 
 import pytest
+from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from live.layers import is_layer_failure
@@ -11,6 +12,13 @@ async def test_a_second_read_refused_inside_redis_is_a_lost_layer():
     refused = await two_reads_at_once()
     assert "another coroutine is already waiting" in str(refused)
     assert is_layer_failure(refused)
+
+
+async def test_redis_pys_own_runtime_errors_are_mistakes_not_an_outage():
+    pubsub = Redis(host="127.0.0.1", port=1).pubsub()
+    with pytest.raises(RuntimeError) as raised:
+        await pubsub.get_message()  # no subscribe first: redis-py refuses, whatever the server
+    assert not is_layer_failure(raised.value)
 
 
 def test_a_runtime_error_outside_redis_is_a_bug_not_an_outage():
