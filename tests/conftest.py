@@ -1,5 +1,8 @@
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -36,6 +39,16 @@ def fresh_caches():
     throttle counts included."""
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture(autouse=True)
+def throttle_windows_stand_still(monkeypatch):
+    """django-ratelimit counts in fixed windows that end at a moment of the clock, so a test
+    that makes N requests and expects the next one refused fails when a window ends between
+    them (a per-minute limit does so about once in sixty runs). In a test, the clock the
+    throttles read stops when the test starts."""
+    stopped_at = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: stopped_at))
 
 
 @pytest.fixture(scope="session")
