@@ -15,6 +15,9 @@ import logging
 logger = logging.getLogger(__name__)
 
 
+_REFUSED_READ = "called while another coroutine is already waiting for incoming data"
+
+
 def is_layer_failure(error: BaseException) -> bool:
     # redis-py's own errors do not all derive from OSError.
     if isinstance(error, OSError) or type(error).__module__.startswith("redis"):
@@ -28,9 +31,6 @@ def is_layer_failure(error: BaseException) -> bool:
         and _REFUSED_READ in str(error)
         and raised_inside_redis(error)
     )
-
-
-_REFUSED_READ = "called while another coroutine is already waiting for incoming data"
 
 
 def raised_inside_redis(error: BaseException) -> bool:
